@@ -1,0 +1,179 @@
+//! The command line, as clap derive types. Only what is built is registered.
+
+use crate::finding::Severity;
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// preflight: is this code base safe to ship?
+#[derive(Debug, Parser)]
+#[command(name = "preflight", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a tree for hardcoded secrets.
+    Scan(ScanArgs),
+    /// Write a baseline (a JSON report of the current findings) for `scan --baseline`.
+    Baseline(BaselineArgs),
+    /// List or test secret rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// Options shared by everything that scans.
+#[derive(Debug, Args, Clone)]
+pub struct ScanSettings {
+    /// Directory or file to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Config file (gitleaks format; extends the default rules). Default: PATH/.preflight.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Skip files larger than this (bytes, or with K, M, G suffix).
+    #[arg(long, value_name = "SIZE", default_value = "25M", value_parser = parse_size)]
+    pub max_file_size: u64,
+}
+
+/// `preflight scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Where and how to scan.
+    #[command(flatten)]
+    pub settings: ScanSettings,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding has at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Low)]
+    pub fail_on: FailOn,
+    /// Redact secrets in the output (the default).
+    #[arg(long, overrides_with = "no_redact")]
+    pub redact: bool,
+    /// Print secrets in full. Careful: reports may end up in CI logs.
+    #[arg(long, overrides_with = "redact")]
+    pub no_redact: bool,
+    /// Do not report findings that this previous JSON report holds.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Print only findings: no summary, no warnings.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `preflight baseline`.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The baseline file to write.
+    pub file: PathBuf,
+    /// Where and how to scan.
+    #[command(flatten)]
+    pub settings: ScanSettings,
+}
+
+/// `preflight rules ...`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules in force: id, severity, description, tags.
+    List {
+        /// Config file, as for `scan`.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Explain which rules match a file, and why (or why not).
+    Test {
+        /// The file to test.
+        file: PathBuf,
+        /// Config file, as for `scan`.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+/// `rules list` formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Text,
+    /// A JSON array.
+    Json,
+}
+
+/// `--fail-on` levels.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FailOn {
+    /// Critical only.
+    Critical,
+    /// High and above.
+    High,
+    /// Medium and above.
+    Medium,
+    /// Low and above.
+    Low,
+    /// Everything.
+    Info,
+}
+
+impl FailOn {
+    /// The severity threshold.
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Critical => Severity::Critical,
+            FailOn::High => Severity::High,
+            FailOn::Medium => Severity::Medium,
+            FailOn::Low => Severity::Low,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+/// Parses `1048576`, `512K`, `10M`, `1G` (binary multiples; a trailing `B`/`iB` is allowed).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim().to_ascii_uppercase();
+    let t = t.trim_end_matches("IB").trim_end_matches('B');
+    let (num, mult) = match t.chars().last() {
+        Some('K') => (&t[..t.len() - 1], 1u64 << 10),
+        Some('M') => (&t[..t.len() - 1], 1 << 20),
+        Some('G') => (&t[..t.len() - 1], 1 << 30),
+        _ => (t, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("invalid size {s:?}: use bytes or a number with K, M or G"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("100"), Ok(100));
+        assert_eq!(parse_size("2K"), Ok(2048));
+        assert_eq!(parse_size("10MB"), Ok(10 << 20));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert!(parse_size("ten").is_err());
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

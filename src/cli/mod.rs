@@ -1,0 +1,214 @@
+//! The edge of the program: parses arguments, runs a command, writes output, and decides the exit
+//! code. The only module that touches clap, stdout/stderr and the environment.
+
+pub mod args;
+
+use crate::config;
+use crate::error::{Error, Result};
+use crate::report::{self, Format, RenderOptions};
+use crate::result::ScanResult;
+use crate::scan::{self, ScanOptions};
+use crate::secrets::examples;
+use crate::suppress::{self, IgnoreSet};
+use args::{BaselineArgs, Cli, Command, ListFormat, RulesCommand, ScanArgs, ScanSettings};
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing at or above `--fail-on`, no errors.
+    Clean,
+    /// Findings at or above `--fail-on`.
+    Findings,
+    /// The scan hit errors (its result is incomplete).
+    Errors,
+}
+
+impl Outcome {
+    /// 0 clean, 1 findings, 2 errors.
+    pub fn exit_code(self) -> ExitCode {
+        ExitCode::from(match self {
+            Outcome::Clean => 0,
+            Outcome::Findings => 1,
+            Outcome::Errors => 2,
+        })
+    }
+}
+
+/// Runs the command line.
+pub fn run() -> Result<Outcome> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Scan(args) => run_scan(&args),
+        Command::Baseline(args) => run_baseline(&args),
+        Command::Rules(RulesCommand::List { config, format }) => {
+            rules_list(config.as_deref(), format)
+        }
+        Command::Rules(RulesCommand::Test { file, config }) => rules_test(&file, config.as_deref()),
+    }
+}
+
+/// Whether an error is a closed stdout (`preflight scan | head`), which is not a failure.
+pub fn is_broken_pipe(err: &Error) -> bool {
+    matches!(err, Error::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+fn scan_with(settings: &ScanSettings, baseline: Option<&Path>) -> Result<ScanResult> {
+    if !settings.path.exists() {
+        return Err(Error::Usage(format!(
+            "{}: no such file or directory",
+            settings.path.display()
+        )));
+    }
+    let cfg = config::load(&settings.path, settings.config.as_deref())?;
+    let dir = if settings.path.is_file() {
+        settings.path.parent().unwrap_or(Path::new("."))
+    } else {
+        settings.path.as_path()
+    };
+    let ignores = IgnoreSet::load(dir)?;
+    let opts = ScanOptions {
+        root: settings.path.clone(),
+        threads: settings.threads,
+        max_file_size: settings.max_file_size,
+        baseline: match baseline {
+            Some(p) => suppress::load_baseline(p)?,
+            None => Default::default(),
+        },
+    };
+    Ok(scan::scan(&opts, &cfg.rules, &ignores))
+}
+
+fn run_scan(args: &ScanArgs) -> Result<Outcome> {
+    let result = scan_with(&args.settings, args.baseline.as_deref())?;
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let opts = RenderOptions {
+        redact: !args.no_redact,
+        color: to_terminal && args.format == Format::Text && color_allowed(),
+        quiet: args.quiet,
+    };
+    let text = report::render(&result, args.format, &opts);
+    match &args.output {
+        Some(path) => {
+            write_file(path, &text)?;
+            if !args.quiet {
+                eprintln!(
+                    "preflight: wrote {} report to {}: {} finding(s)",
+                    format_name(args.format),
+                    path.display(),
+                    result.findings.len()
+                );
+            }
+        }
+        None => write_stdout(&text)?,
+    }
+    if result.has_errors() && args.format != Format::Text {
+        eprintln!("preflight: the scan hit errors; see the report's diagnostics");
+    }
+    Ok(outcome(&result, args.fail_on.severity()))
+}
+
+fn outcome(result: &ScanResult, threshold: crate::finding::Severity) -> Outcome {
+    if result.has_errors() {
+        Outcome::Errors
+    } else if result.count_at_or_above(threshold) > 0 {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    }
+}
+
+fn run_baseline(args: &BaselineArgs) -> Result<Outcome> {
+    let result = scan_with(&args.settings, None)?;
+    let opts = RenderOptions {
+        redact: true,
+        color: false,
+        quiet: false,
+    };
+    write_file(&args.file, &report::render(&result, Format::Json, &opts))?;
+    eprintln!(
+        "preflight: wrote baseline {} with {} finding(s)",
+        args.file.display(),
+        result.findings.len()
+    );
+    Ok(if result.has_errors() {
+        Outcome::Errors
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn rules_list(config: Option<&Path>, format: ListFormat) -> Result<Outcome> {
+    let cfg = config::load(Path::new("."), config)?;
+    let catalog = cfg.rules.catalog();
+    let text = match format {
+        ListFormat::Json => serde_json::to_string_pretty(&catalog)
+            .map(|s| s + "\n")
+            .map_err(|e| Error::Usage(e.to_string()))?,
+        ListFormat::Text => {
+            let width = catalog
+                .iter()
+                .map(|r| r.id.as_str().len())
+                .max()
+                .unwrap_or(2);
+            let mut out = String::new();
+            for r in &catalog {
+                out.push_str(&format!(
+                    "{:width$}  {:8}  {}  [{}]\n",
+                    r.id.as_str(),
+                    r.severity.as_str(),
+                    r.title,
+                    r.tags.join(", ")
+                ));
+            }
+            out.push_str(&format!("{} rules\n", catalog.len()));
+            out
+        }
+    };
+    write_stdout(&text)?;
+    Ok(Outcome::Clean)
+}
+
+fn rules_test(file: &Path, config: Option<&Path>) -> Result<Outcome> {
+    let data = std::fs::read(file).map_err(|source| Error::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let cfg = config::load(dir, config)?;
+    let name = file.to_string_lossy().replace('\\', "/");
+    write_stdout(&examples::explain(&cfg.rules, &name, &data))?;
+    Ok(Outcome::Clean)
+}
+
+fn color_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Text => "text",
+        Format::Json => "JSON",
+        Format::Sarif => "SARIF",
+    }
+}
+
+fn write_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
+}
+
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}

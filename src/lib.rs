@@ -1,0 +1,26 @@
+//! preflight: is this code base safe to ship?
+//!
+//! The data flows one way through the crate:
+//!
+//! 1. **sources** ([`source`]) turn a path into blobs to scan: a working-tree walk today, git
+//!    history and staged changes later;
+//! 2. **scanners** ([`secrets`]) turn blobs into [`finding::Finding`]s and [`diag::Diagnostic`]s,
+//!    returning values and never printing;
+//! 3. **findings** are merged, suppressed (inline comments, ignore files, baselines) and sorted by
+//!    [`scan`] into a [`result::ScanResult`];
+//! 4. **reports** ([`report`]) render a `ScanResult` as text, JSON or SARIF.
+//!
+//! Only [`cli`] touches clap, stdout/stderr, environment variables and exit codes.
+
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod error;
+pub mod finding;
+pub mod report;
+pub mod result;
+pub mod scan;
+pub mod secrets;
+pub mod source;
+pub mod suppress;

@@ -1,0 +1,417 @@
+//! The JSON report: preflight's own machine-readable format, documented field by field in
+//! `docs/json-report.md` and described by `docs/json-report.schema.json`.
+//!
+//! The document is built from structs of its own rather than by serializing the domain types,
+//! so that the schema changes only when this file does. Rules for changing it: adding a field
+//! keeps `version` 1; renaming, removing or retyping one bumps it. `findings[].fingerprint` is
+//! what baselines read back, so its path and meaning never change within a version.
+
+use super::{scrub, secret_text, to_json, RenderOptions};
+use crate::diag::{Diagnostic, Level};
+use crate::finding::{Category, Finding, Severity};
+use crate::result::{ScanResult, ScanStats};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// The `schema` field: tells a preflight JSON report from any other JSON.
+pub(super) const SCHEMA_NAME: &str = "preflight-report";
+/// The `version` field. Bump on breaking changes only (see the file doc).
+pub(super) const SCHEMA_VERSION: u32 = 1;
+
+/// Renders the JSON report.
+pub(super) fn render(result: &ScanResult, opts: &RenderOptions) -> String {
+    to_json(&Report::new(result, opts))
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: &'static str,
+    version: u32,
+    tool: Tool,
+    root: &'a str,
+    redacted: bool,
+    summary: Summary,
+    findings: Vec<JsonFinding<'a>>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    total: usize,
+    by_severity: BySeverity,
+    files_with_findings: usize,
+    errors: usize,
+    warnings: usize,
+    stats: Stats,
+}
+
+/// Every severity, zeros included, so that consumers can index without checking; highest first.
+#[derive(Serialize)]
+struct BySeverity {
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+    info: usize,
+}
+
+// Field by field rather than `ScanStats`'s own `Serialize`: a counter added there must not appear
+// in reports before it is documented.
+#[derive(Serialize)]
+struct Stats {
+    files_scanned: u64,
+    bytes_scanned: u64,
+    skipped_binary: u64,
+    skipped_too_large: u64,
+    skipped_excluded: u64,
+    non_utf8: u64,
+    suppressed_inline: u64,
+    suppressed_ignore_file: u64,
+    suppressed_baseline: u64,
+    duration_ms: u64,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule_id: &'a str,
+    category: Category,
+    severity: Severity,
+    title: &'a str,
+    message: String,
+    location: JsonLocation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<JsonEvidence<'a>>,
+    remediation: String,
+    tags: &'a [String],
+    fingerprint: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonLocation<'a> {
+    path: &'a str,
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonEvidence<'a> {
+    secret: String,
+    entropy: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decoded: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    level: Level,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+    message: &'a str,
+}
+
+impl<'a> Report<'a> {
+    fn new(result: &'a ScanResult, opts: &RenderOptions) -> Self {
+        Report {
+            schema: SCHEMA_NAME,
+            version: SCHEMA_VERSION,
+            tool: Tool {
+                name: "preflight",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            root: &result.root,
+            redacted: opts.redact,
+            summary: Summary::new(result),
+            findings: result
+                .findings
+                .iter()
+                .map(|f| JsonFinding::new(f, opts))
+                .collect(),
+            diagnostics: result.diagnostics.iter().map(JsonDiagnostic::new).collect(),
+        }
+    }
+}
+
+impl Summary {
+    fn new(result: &ScanResult) -> Self {
+        let n = |sev| result.findings.iter().filter(|f| f.severity == sev).count();
+        let by_severity = BySeverity {
+            critical: n(Severity::Critical),
+            high: n(Severity::High),
+            medium: n(Severity::Medium),
+            low: n(Severity::Low),
+            info: n(Severity::Info),
+        };
+        let files: BTreeSet<&str> = result
+            .findings
+            .iter()
+            .map(|f| f.location.path.as_str())
+            .collect();
+        let count = |level| {
+            result
+                .diagnostics
+                .iter()
+                .filter(|d| d.level == level)
+                .count()
+        };
+        Summary {
+            total: result.findings.len(),
+            by_severity,
+            files_with_findings: files.len(),
+            errors: count(Level::Error),
+            warnings: count(Level::Warning),
+            stats: Stats::new(&result.stats),
+        }
+    }
+}
+
+impl Stats {
+    fn new(s: &ScanStats) -> Self {
+        Stats {
+            files_scanned: s.files_scanned,
+            bytes_scanned: s.bytes_scanned,
+            skipped_binary: s.skipped_binary,
+            skipped_too_large: s.skipped_too_large,
+            skipped_excluded: s.skipped_excluded,
+            non_utf8: s.non_utf8,
+            suppressed_inline: s.suppressed_inline,
+            suppressed_ignore_file: s.suppressed_ignore_file,
+            suppressed_baseline: s.suppressed_baseline,
+            duration_ms: s.duration_ms,
+        }
+    }
+}
+
+impl<'a> JsonFinding<'a> {
+    fn new(f: &'a Finding, opts: &RenderOptions) -> Self {
+        let loc = &f.location;
+        JsonFinding {
+            rule_id: f.rule_id.as_str(),
+            category: f.category,
+            severity: f.severity,
+            title: &f.title,
+            message: scrub(&f.message, f, opts),
+            location: JsonLocation {
+                path: &loc.path,
+                start_line: loc.start_line,
+                start_column: loc.start_column,
+                end_line: loc.end_line,
+                end_column: loc.end_column,
+                commit: loc.commit.as_deref(),
+            },
+            evidence: f.evidence.as_ref().map(|ev| JsonEvidence {
+                secret: secret_text(f, opts).unwrap_or_default(),
+                entropy: round2(ev.entropy),
+                decoded: ev.decoded.as_deref(),
+            }),
+            remediation: scrub(&f.remediation, f, opts),
+            tags: &f.tags,
+            fingerprint: f.fingerprint.as_str(),
+        }
+    }
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    fn new(d: &'a Diagnostic) -> Self {
+        JsonDiagnostic {
+            level: d.level,
+            path: d.path.as_deref(),
+            message: &d.message,
+        }
+    }
+}
+
+/// Two decimals; a non-finite entropy (which serde_json would write as `null`) becomes 0.
+fn round2(x: f64) -> f64 {
+    if x.is_finite() {
+        (x * 100.0).round() / 100.0
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata::{clean, github_token, sample};
+    use serde_json::Value;
+
+    const SCHEMA: &str = include_str!("../../docs/json-report.schema.json");
+
+    fn parse(text: &str) -> Value {
+        serde_json::from_str(text).expect("the report is JSON")
+    }
+
+    /// Our schema with `additionalProperties: false` added to every object that lists its
+    /// properties: the published schema lets consumers accept additive changes, the test must
+    /// catch a field that the documentation does not know.
+    fn strict(schema: &mut Value) {
+        match schema {
+            Value::Object(map) => {
+                if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                    map.insert("additionalProperties".into(), Value::Bool(false));
+                }
+                map.values_mut().for_each(strict);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strict),
+            _ => {}
+        }
+    }
+
+    fn schema_errors(report: &Value) -> Vec<String> {
+        let mut schema = parse(SCHEMA);
+        strict(&mut schema);
+        let validator = jsonschema::validator_for(&schema).expect("our schema compiles");
+        validator
+            .iter_errors(report)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect()
+    }
+
+    #[test]
+    fn report_is_valid_against_our_schema() {
+        let opts = RenderOptions::default();
+        for result in [sample(), clean()] {
+            let report = parse(&render(&result, &opts));
+            assert_eq!(schema_errors(&report), Vec::<String>::new());
+            let loose = jsonschema::validator_for(&parse(SCHEMA)).expect("our schema compiles");
+            assert!(loose.is_valid(&report));
+        }
+    }
+
+    #[test]
+    fn documented_example_is_valid() {
+        let doc = include_str!("../../docs/json-report.md");
+        let example = doc
+            .split("```json\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("docs/json-report.md has a JSON example");
+        assert_eq!(schema_errors(&parse(example)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn schema_rejects_a_wrong_report() {
+        let mut report = parse(&render(&sample(), &RenderOptions::default()));
+        report["findings"][0]["severity"] = Value::from("dire");
+        report["version"] = Value::from(2);
+        assert_eq!(schema_errors(&report).len(), 2);
+    }
+
+    #[test]
+    fn header_summary_and_finding_fields() {
+        let report = parse(&render(&sample(), &RenderOptions::default()));
+        assert_eq!(report["schema"], "preflight-report");
+        assert_eq!(report["version"], 1);
+        assert_eq!(report["tool"]["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(report["summary"]["total"], 3);
+        assert_eq!(report["summary"]["by_severity"]["critical"], 1);
+        assert_eq!(report["summary"]["by_severity"]["info"], 0);
+        assert_eq!(report["summary"]["files_with_findings"], 2);
+        assert_eq!(report["summary"]["stats"]["skipped_too_large"], 2);
+        let first = &report["findings"][0];
+        assert_eq!(first["evidence"]["secret"], "ghp_…(40 chars)");
+        assert_eq!(first["evidence"]["entropy"], 4.12);
+        assert_eq!(first["message"], "token ghp_…(40 chars) in env file");
+        assert!(first["location"].get("commit").is_none());
+        assert_eq!(report["findings"][1]["evidence"]["decoded"], "base64");
+        let commit = &report["findings"][2]["location"]["commit"];
+        assert_eq!(commit.as_str().map(str::len), Some(40));
+    }
+
+    #[test]
+    fn fingerprints_are_where_baselines_read_them() {
+        let result = sample();
+        let report = parse(&render(&result, &RenderOptions::default()));
+        let read: Vec<&str> = report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["fingerprint"].as_str())
+            .collect();
+        let want: Vec<&str> = result
+            .findings
+            .iter()
+            .map(|f| f.fingerprint.as_str())
+            .collect();
+        assert_eq!(read, want);
+    }
+
+    #[test]
+    fn no_redact_writes_the_raw_secret_and_says_so() {
+        let opts = RenderOptions {
+            redact: false,
+            ..RenderOptions::default()
+        };
+        let report = parse(&render(&sample(), &opts));
+        assert_eq!(report["redacted"], false);
+        assert_eq!(report["findings"][0]["evidence"]["secret"], github_token());
+    }
+
+    #[test]
+    fn clean_report() {
+        // The crate version changes with every release; the shape must not.
+        let out = render(&clean(), &RenderOptions::default())
+            .replace(env!("CARGO_PKG_VERSION"), "[version]");
+        insta::assert_snapshot!(out, @r#"
+        {
+          "schema": "preflight-report",
+          "version": 1,
+          "tool": {
+            "name": "preflight",
+            "version": "[version]"
+          },
+          "root": ".",
+          "redacted": true,
+          "summary": {
+            "total": 0,
+            "by_severity": {
+              "critical": 0,
+              "high": 0,
+              "medium": 0,
+              "low": 0,
+              "info": 0
+            },
+            "files_with_findings": 0,
+            "errors": 0,
+            "warnings": 0,
+            "stats": {
+              "files_scanned": 1,
+              "bytes_scanned": 512,
+              "skipped_binary": 0,
+              "skipped_too_large": 0,
+              "skipped_excluded": 0,
+              "non_utf8": 0,
+              "suppressed_inline": 0,
+              "suppressed_ignore_file": 0,
+              "suppressed_baseline": 0,
+              "duration_ms": 3
+            }
+          },
+          "findings": [],
+          "diagnostics": []
+        }
+        "#);
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let opts = RenderOptions::default();
+        assert_eq!(render(&sample(), &opts), render(&sample(), &opts));
+    }
+
+    #[test]
+    fn entropy_rounds_to_two_decimals() {
+        assert_eq!(round2(4.125_9), 4.13);
+        assert_eq!(round2(f64::NAN), 0.0);
+    }
+}

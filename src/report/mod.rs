@@ -1,0 +1,274 @@
+//! Reports: render a [`ScanResult`] as text for a terminal, as preflight's own versioned JSON
+//! (`docs/json-report.md`), or as SARIF 2.1.0 for GitHub code scanning.
+//!
+//! Renderers return a `String` and never print, scan, read files or look at the environment: the
+//! CLI decides where the text goes and whether colour is wanted. This module also owns the rules
+//! every format shares, so that they cannot drift apart: when the raw secret may appear
+//! (`secret_text`) and scrubbing it out of free text (`scrub`).
+
+mod json;
+mod sarif;
+mod text;
+
+use crate::finding::Finding;
+use crate::result::ScanResult;
+
+// For the tests of other modules (e.g. the CLI's) that render SARIF.
+#[cfg(test)]
+#[allow(unused_imports)]
+pub(crate) use sarif::sarif_schema_errors;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable text, grouped by file, with a one-line summary.
+    Text,
+    /// preflight's own JSON report (`docs/json-report.md`), schema version 1.
+    Json,
+    /// SARIF 2.1.0, as GitHub code scanning accepts it.
+    Sarif,
+}
+
+/// How to render.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// Redact secrets (the default). `false` is `--no-redact`: raw secrets in every format.
+    pub redact: bool,
+    /// ANSI colour in the text format; ignored by JSON and SARIF.
+    pub color: bool,
+    /// Text format only: the findings blocks, without diagnostics and summary.
+    pub quiet: bool,
+}
+
+impl Default for RenderOptions {
+    // By hand: a derived `Default` would make `redact` false, and leaking secrets must never be
+    // what you get by not asking.
+    fn default() -> Self {
+        RenderOptions {
+            redact: true,
+            color: false,
+            quiet: false,
+        }
+    }
+}
+
+/// Renders a whole scan result.
+pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> String {
+    match format {
+        Format::Text => text::render(result, opts),
+        Format::Json => json::render(result, opts),
+        Format::Sarif => sarif::render(result, opts),
+    }
+}
+
+/// The secret of a finding as a report may show it: redacted unless `opts.redact` is false.
+/// `None` when the finding has no evidence.
+pub(crate) fn secret_text(finding: &Finding, opts: &RenderOptions) -> Option<String> {
+    let secret = &finding.evidence.as_ref()?.secret;
+    Some(if opts.redact {
+        secret.redacted()
+    } else {
+        secret.expose().to_owned()
+    })
+}
+
+/// `text` with every occurrence of the finding's raw secret replaced by its redacted form, when
+/// redacting. Messages are written by scanners; this makes sure a careless one cannot leak.
+pub(crate) fn scrub(text: &str, finding: &Finding, opts: &RenderOptions) -> String {
+    match &finding.evidence {
+        Some(ev) if opts.redact && !ev.secret.expose().is_empty() => {
+            text.replace(ev.secret.expose(), &ev.secret.redacted())
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// Serializes a report document. Our documents are plain structs and maps with string keys, for
+/// which serde_json cannot fail; should it ever, the output says so instead of panicking.
+pub(crate) fn to_json<T: serde::Serialize>(doc: &T) -> String {
+    match serde_json::to_string_pretty(doc) {
+        Ok(mut s) => {
+            s.push('\n');
+            s
+        }
+        Err(err) => format!("{{\"error\": {:?}}}\n", err.to_string()),
+    }
+}
+
+/// A hand-built scan result shared by the renderers' tests. Secrets are assembled at runtime so
+/// that no secret-shaped literal lives in `src/`.
+#[cfg(test)]
+pub(crate) mod testdata {
+    use crate::catalog::RuleMeta;
+    use crate::diag::Diagnostic;
+    use crate::finding::{
+        fingerprint, Category, Evidence, Finding, Location, RuleId, Secret, Severity,
+    };
+    use crate::result::{ScanResult, ScanStats};
+
+    /// The raw secret of the first finding.
+    pub(crate) fn github_token() -> String {
+        format!("ghp_{}", "a1B2".repeat(9))
+    }
+
+    /// The raw secret of the second finding.
+    pub(crate) fn aws_key() -> String {
+        format!("AKIA{}", "Q7XZ".repeat(4))
+    }
+
+    fn rule(id: &str, severity: Severity, title: &str, help: &str) -> RuleMeta {
+        RuleMeta {
+            id: RuleId::new(id),
+            category: Category::Secret,
+            severity,
+            title: title.into(),
+            help: help.into(),
+            tags: vec!["secret".into(), "token".into()],
+        }
+    }
+
+    fn finding(meta: &RuleMeta, path: &str, line: usize, secret: &str) -> Finding {
+        let len = secret.chars().count();
+        Finding {
+            rule_id: meta.id.clone(),
+            category: meta.category,
+            severity: meta.severity,
+            title: meta.title.clone(),
+            message: format!("{} found", meta.title),
+            location: Location {
+                path: path.into(),
+                start_line: line,
+                start_column: 9,
+                end_line: line,
+                end_column: 9 + len,
+                commit: None,
+            },
+            evidence: Some(Evidence {
+                secret: Secret::new(secret),
+                entropy: 4.123_456,
+                decoded: None,
+            }),
+            remediation: meta.help.clone(),
+            tags: meta.tags.clone(),
+            fingerprint: fingerprint(&meta.id, path, secret),
+        }
+    }
+
+    /// Three findings in two files (one in history, one base64-decoded), two diagnostics.
+    pub(crate) fn sample() -> ScanResult {
+        let gh = rule(
+            "github-pat",
+            Severity::Critical,
+            "GitHub personal access token",
+            "Revoke the token on GitHub,\nthen load it from the CI secret store.",
+        );
+        let aws = rule(
+            "aws-access-key",
+            Severity::High,
+            "AWS access key",
+            "Rotate the key in IAM.",
+        );
+        let mut first = finding(&gh, "config/app settings.env", 3, &github_token());
+        first.message = format!("token {} in env file", github_token());
+        let mut second = finding(&aws, "config/app settings.env", 7, &aws_key());
+        second.evidence = second.evidence.map(|e| Evidence {
+            decoded: Some("base64".into()),
+            ..e
+        });
+        let mut third = finding(&aws, "src/main.rs", 12, &aws_key());
+        third.location.commit = Some("0123456789abcdef0123456789abcdef01234567".into());
+        ScanResult {
+            root: ".".into(),
+            root_uri: Some("file:///work/project/".into()),
+            findings: vec![first, second, third],
+            diagnostics: vec![
+                Diagnostic::warning("data/blob.bin", "not valid UTF-8; scanned as bytes"),
+                Diagnostic::error("secret/locked.txt", "cannot read: permission denied"),
+            ],
+            stats: ScanStats {
+                files_scanned: 10,
+                bytes_scanned: 1_234_567,
+                skipped_binary: 1,
+                skipped_too_large: 2,
+                suppressed_baseline: 1,
+                duration_ms: 12,
+                ..ScanStats::default()
+            },
+            rules: vec![aws, gh],
+        }
+    }
+
+    /// A scan that found nothing and met no problem.
+    pub(crate) fn clean() -> ScanResult {
+        ScanResult {
+            root: ".".into(),
+            stats: ScanStats {
+                files_scanned: 1,
+                bytes_scanned: 512,
+                duration_ms: 3,
+                ..ScanStats::default()
+            },
+            ..ScanResult::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testdata::{aws_key, github_token, sample};
+    use super::*;
+
+    const ALL: [Format; 3] = [Format::Text, Format::Json, Format::Sarif];
+
+    #[test]
+    fn default_options_redact() {
+        let opts = RenderOptions::default();
+        assert!(opts.redact && !opts.color && !opts.quiet);
+    }
+
+    #[test]
+    fn redacted_reports_never_contain_raw_secrets() {
+        let result = sample();
+        for format in ALL {
+            let out = render(&result, format, &RenderOptions::default());
+            for raw in [github_token(), aws_key()] {
+                assert!(!out.contains(&raw), "{format:?} leaks {raw}:\n{out}");
+            }
+            assert!(
+                out.contains("ghp_…(40 chars)"),
+                "{format:?} lacks the redacted form"
+            );
+        }
+    }
+
+    #[test]
+    fn no_redact_shows_raw_secrets_in_every_format() {
+        let result = sample();
+        let opts = RenderOptions {
+            redact: false,
+            ..RenderOptions::default()
+        };
+        for format in ALL {
+            let out = render(&result, format, &opts);
+            for raw in [github_token(), aws_key()] {
+                assert!(out.contains(&raw), "{format:?} lacks {raw}");
+            }
+        }
+    }
+
+    #[test]
+    fn scrub_replaces_the_raw_secret_only_when_redacting() {
+        let result = sample();
+        let f = &result.findings[0];
+        let text = format!("x {} y", github_token());
+        assert_eq!(
+            scrub(&text, f, &RenderOptions::default()),
+            "x ghp_…(40 chars) y"
+        );
+        let raw = RenderOptions {
+            redact: false,
+            ..RenderOptions::default()
+        };
+        assert_eq!(scrub(&text, f, &raw), text);
+    }
+}

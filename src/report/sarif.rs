@@ -1,0 +1,469 @@
+//! The SARIF 2.1.0 report, shaped for GitHub code scanning: one run, one rule descriptor per rule
+//! that ran, one result per finding, diagnostics as tool execution notifications.
+//!
+//! Built with serde-sarif's typed structs so that field names and nesting come from the schema.
+//! GitHub specifics, per its "SARIF support for code scanning" page: `security-severity` is a
+//! string holding a number (and only counts on rules tagged `security`), `partialFingerprints`
+//! carries our own fingerprint so alerts survive line moves, and artifact URIs are relative to
+//! `%SRCROOT%`.
+
+use super::{scrub, secret_text, to_json, RenderOptions};
+use crate::catalog::RuleMeta;
+use crate::diag::{Diagnostic, Level};
+use crate::finding::{Finding, Severity};
+use crate::result::ScanResult;
+use serde_json::json;
+use serde_sarif::sarif::{
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The `$schema` written into every log.
+const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The base every artifact URI is relative to.
+const SRCROOT: &str = "%SRCROOT%";
+/// The key of our fingerprint in `partialFingerprints`; bump the suffix if its recipe changes.
+const FINGERPRINT_KEY: &str = "preflight/v1";
+
+/// Renders the SARIF log.
+pub(super) fn render(result: &ScanResult, opts: &RenderOptions) -> String {
+    to_json(&log(result, opts))
+}
+
+fn log(result: &ScanResult, opts: &RenderOptions) -> Sarif {
+    Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version(json!("2.1.0"))
+        .runs(vec![run(result, opts)])
+        .build()
+}
+
+fn run(result: &ScanResult, opts: &RenderOptions) -> Run {
+    let rules = rules_of(result);
+    let index: BTreeMap<&str, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let results: Vec<SarifResult> = result
+        .findings
+        .iter()
+        .map(|f| result_of(f, index.get(f.rule_id.as_str()).copied(), opts))
+        .collect();
+    let driver = ToolComponent::builder()
+        .name("preflight")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .rules(rules.iter().map(descriptor).collect::<Vec<_>>())
+        .build();
+    let mut run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .invocations(vec![invocation(result)])
+        .column_kind(json!("unicodeCodePoints"))
+        .build();
+    run.original_uri_base_ids = result.root_uri.as_deref().map(src_root);
+    run
+}
+
+/// `result.rules`, plus a descriptor made from the finding for any rule missing there, so that
+/// every result has a `ruleIndex`.
+fn rules_of(result: &ScanResult) -> Vec<RuleMeta> {
+    let mut rules = result.rules.clone();
+    let mut known: BTreeSet<&str> = result.rules.iter().map(|r| r.id.as_str()).collect();
+    for f in &result.findings {
+        if known.insert(f.rule_id.as_str()) {
+            rules.push(RuleMeta {
+                id: f.rule_id.clone(),
+                category: f.category,
+                severity: f.severity,
+                title: f.title.clone(),
+                help: f.remediation.clone(),
+                tags: f.tags.clone(),
+            });
+        }
+    }
+    rules
+}
+
+fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
+    let full = if rule.help.is_empty() {
+        rule.title.clone()
+    } else {
+        format!("{}. {}", rule.title.trim_end_matches('.'), rule.help)
+    };
+    let help = MultiformatMessageString::builder()
+        .text(rule.help.clone())
+        .markdown(format!("**{}**\n\n{}", rule.title, rule.help))
+        .build();
+    let config = ReportingConfiguration::builder()
+        .level(json!(level_name(rule.severity)))
+        .build();
+    ReportingDescriptor::builder()
+        .id(rule.id.as_str())
+        .name(pascal_case(rule.id.as_str()))
+        .short_description(plain(&rule.title))
+        .full_description(plain(&full))
+        .help(help)
+        .default_configuration(config)
+        .properties(rule_properties(rule))
+        .build()
+}
+
+fn rule_properties(rule: &RuleMeta) -> PropertyBag {
+    // SARIF requires tags to be unique; GitHub uses `security-severity` only with `security`.
+    let mut tags: Vec<String> = Vec::new();
+    for tag in rule.tags.iter().map(String::as_str).chain(["security"]) {
+        if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_owned());
+        }
+    }
+    let problem = match rule.severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "recommendation",
+    };
+    let extra = BTreeMap::from([
+        (
+            "security-severity".to_owned(),
+            json!(format!("{:.1}", rule.severity.security_severity())),
+        ),
+        ("precision".to_owned(), json!("high")),
+        ("problem.severity".to_owned(), json!(problem)),
+    ]);
+    PropertyBag::builder()
+        .tags(tags)
+        .additional_properties(extra)
+        .build()
+}
+
+fn result_of(f: &Finding, rule_index: Option<usize>, opts: &RenderOptions) -> SarifResult {
+    let loc = &f.location;
+    let region = Region::builder()
+        .start_line(at_least_one(loc.start_line))
+        .start_column(at_least_one(loc.start_column))
+        .end_line(at_least_one(loc.end_line.max(loc.start_line)))
+        .end_column(at_least_one(loc.end_column))
+        .build();
+    let mut props = BTreeMap::from([
+        ("severity".to_owned(), json!(f.severity.as_str())),
+        ("category".to_owned(), json!(f.category)),
+    ]);
+    if let Some(commit) = &loc.commit {
+        props.insert("commit".to_owned(), json!(commit));
+    }
+    let mut out = SarifResult::builder()
+        .rule_id(f.rule_id.as_str())
+        .level(result_level(f.severity))
+        .message(Message::builder().text(message_text(f, opts)).build())
+        .locations(vec![file_location(&loc.path, Some(region))])
+        .partial_fingerprints(BTreeMap::from([(
+            FINGERPRINT_KEY.to_owned(),
+            f.fingerprint.as_str().to_owned(),
+        )]))
+        .properties(PropertyBag::builder().additional_properties(props).build())
+        .build();
+    out.rule_index = rule_index.and_then(|i| i64::try_from(i).ok());
+    out
+}
+
+/// The finding's message (scrubbed), then the secret as the options allow and the commit.
+fn message_text(f: &Finding, opts: &RenderOptions) -> String {
+    let mut text = scrub(f.message.trim(), f, opts);
+    if text.is_empty() {
+        text = f.title.clone();
+    }
+    if let Some(secret) = secret_text(f, opts) {
+        text = format!("{} (secret: {secret})", text.trim_end_matches('.'));
+    }
+    if let Some(commit) = &f.location.commit {
+        text.push_str(&format!(" in commit {commit}"));
+    }
+    text
+}
+
+fn invocation(result: &ScanResult) -> Invocation {
+    let notes: Vec<Notification> = result.diagnostics.iter().map(notification).collect();
+    Invocation::builder()
+        .execution_successful(!result.has_errors())
+        .tool_execution_notifications(notes)
+        .build()
+}
+
+fn notification(diag: &Diagnostic) -> Notification {
+    let level = match diag.level {
+        Level::Warning => "warning",
+        Level::Error => "error",
+    };
+    let mut note = Notification::builder()
+        .level(json!(level))
+        .message(Message::builder().text(diag.message.clone()).build())
+        .build();
+    note.locations = diag.path.as_deref().map(|p| vec![file_location(p, None)]);
+    note
+}
+
+fn file_location(path: &str, region: Option<Region>) -> Location {
+    let artifact = ArtifactLocation::builder()
+        .uri(percent_encode(path))
+        .uri_base_id(SRCROOT)
+        .build();
+    let mut physical = PhysicalLocation::builder()
+        .artifact_location(artifact)
+        .build();
+    physical.region = region;
+    Location::builder().physical_location(physical).build()
+}
+
+/// `run.originalUriBaseIds`: `%SRCROOT%` is the scan root, which must end in `/` (SARIF §3.14.14).
+fn src_root(root_uri: &str) -> BTreeMap<String, ArtifactLocation> {
+    let mut uri = root_uri.to_owned();
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    let location = ArtifactLocation::builder().uri(uri).build();
+    BTreeMap::from([(SRCROOT.to_owned(), location)])
+}
+
+fn result_level(sev: Severity) -> ResultLevel {
+    match sev {
+        Severity::Critical | Severity::High => ResultLevel::Error,
+        Severity::Medium => ResultLevel::Warning,
+        Severity::Low | Severity::Info => ResultLevel::Note,
+    }
+}
+
+/// The name of [`result_level`], for `defaultConfiguration.level`.
+fn level_name(sev: Severity) -> &'static str {
+    match result_level(sev) {
+        ResultLevel::Error => "error",
+        ResultLevel::Warning => "warning",
+        ResultLevel::Note => "note",
+        ResultLevel::None => "none",
+    }
+}
+
+fn plain(text: &str) -> MultiformatMessageString {
+    MultiformatMessageString::builder().text(text).build()
+}
+
+fn at_least_one(n: usize) -> i64 {
+    i64::try_from(n.max(1)).unwrap_or(i64::MAX)
+}
+
+/// `github-pat-classic` → `GithubPatClassic`.
+fn pascal_case(id: &str) -> String {
+    id.split(|c: char| !c.is_alphanumeric())
+        .flat_map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+        })
+        .collect()
+}
+
+/// A relative path as a URI reference (RFC 3986): unreserved characters and `/` stay, every
+/// other byte of the UTF-8 becomes `%XX`. `:` is encoded too, so that `c:x` cannot read as a
+/// scheme.
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(char::from(byte));
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Validates a SARIF document against the official 2.1.0 schema in `../shared/schemas/`
+/// (relative to the crate). `None`, after saying so on stderr, when that file is absent; else
+/// every error, empty when the document is valid.
+#[cfg(test)]
+pub(crate) fn sarif_schema_errors(doc: &serde_json::Value) -> Option<Vec<String>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/schemas/sarif-schema-2.1.0.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skip: ../shared/schemas absent");
+        return None;
+    };
+    let schema: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(schema) => schema,
+        Err(err) => return Some(vec![format!("{}: {err}", path.display())]),
+    };
+    // Formats too (`uri`, `date-time`, ...): the schema relies on them.
+    let validator = match jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+    {
+        Ok(v) => v,
+        Err(err) => return Some(vec![format!("schema does not compile: {err}")]),
+    };
+    Some(
+        validator
+            .iter_errors(doc)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testdata::{aws_key, clean, github_token, sample};
+    use serde_json::Value;
+
+    fn sarif(result: &ScanResult, opts: &RenderOptions) -> Value {
+        serde_json::from_str(&render(result, opts)).expect("SARIF is JSON")
+    }
+
+    #[test]
+    fn valid_against_the_official_schema() {
+        for result in [sample(), clean()] {
+            let doc = sarif(&result, &RenderOptions::default());
+            if let Some(errors) = sarif_schema_errors(&doc) {
+                assert_eq!(errors, Vec::<String>::new());
+            }
+        }
+    }
+
+    #[test]
+    fn schema_helper_reports_errors() {
+        let mut doc = sarif(&sample(), &RenderOptions::default());
+        doc["runs"][0]["results"][0]["level"] = json!("dire");
+        doc["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["tags"] = json!(["x", "x"]);
+        if let Some(errors) = sarif_schema_errors(&doc) {
+            assert_eq!(errors.len(), 2, "{errors:?}");
+        }
+    }
+
+    #[test]
+    fn driver_rules_carry_github_properties() {
+        let doc = sarif(&sample(), &RenderOptions::default());
+        let run = &doc["runs"][0];
+        let driver = &run["tool"]["driver"];
+        assert_eq!(driver["name"], "preflight");
+        assert_eq!(driver["semanticVersion"], env!("CARGO_PKG_VERSION"));
+        let gh = &driver["rules"][1];
+        assert_eq!(gh["id"], "github-pat");
+        assert_eq!(gh["name"], "GithubPat");
+        assert_eq!(
+            gh["shortDescription"]["text"],
+            "GitHub personal access token"
+        );
+        assert_eq!(gh["defaultConfiguration"]["level"], "error");
+        assert_eq!(gh["properties"]["security-severity"], "9.5");
+        assert_eq!(gh["properties"]["precision"], "high");
+        assert_eq!(gh["properties"]["problem.severity"], "error");
+        assert_eq!(
+            gh["properties"]["tags"],
+            json!(["secret", "token", "security"])
+        );
+        assert_eq!(run["columnKind"], "unicodeCodePoints");
+        assert_eq!(
+            run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            "file:///work/project/"
+        );
+    }
+
+    #[test]
+    fn results_point_into_rules_and_files() {
+        let doc = sarif(&sample(), &RenderOptions::default());
+        let results = &doc["runs"][0]["results"];
+        let first = &results[0];
+        assert_eq!(first["ruleId"], "github-pat");
+        assert_eq!(first["ruleIndex"], 1);
+        assert_eq!(first["level"], "error");
+        let phys = &first["locations"][0]["physicalLocation"];
+        assert_eq!(phys["artifactLocation"]["uri"], "config/app%20settings.env");
+        assert_eq!(phys["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert_eq!(
+            phys["region"],
+            json!({"startLine": 3, "startColumn": 9, "endLine": 3, "endColumn": 49})
+        );
+        let fingerprint = sample().findings[0].fingerprint.as_str().to_owned();
+        assert_eq!(
+            first["partialFingerprints"]["preflight/v1"],
+            json!(fingerprint)
+        );
+        assert_eq!(
+            first["properties"],
+            json!({"severity": "critical", "category": "secret"})
+        );
+        let third = &results[2];
+        assert_eq!(third["ruleIndex"], 0);
+        assert_eq!(
+            third["properties"]["commit"].as_str().map(str::len),
+            Some(40)
+        );
+        assert!(third["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("in commit 0123456789abcdef0123456789abcdef01234567")));
+    }
+
+    #[test]
+    fn messages_carry_the_redacted_secret_only() {
+        let doc = sarif(&sample(), &RenderOptions::default());
+        let text = doc["runs"][0]["results"][0]["message"]["text"].clone();
+        assert_eq!(
+            text,
+            "token ghp_…(40 chars) in env file (secret: ghp_…(40 chars))"
+        );
+        let raw = RenderOptions {
+            redact: false,
+            ..RenderOptions::default()
+        };
+        let doc = sarif(&sample(), &raw);
+        let text = doc["runs"][0]["results"][1]["message"]["text"]
+            .as_str()
+            .map(str::to_owned);
+        assert!(text.is_some_and(|t| t.contains(&aws_key())));
+        assert!(render(&sample(), &raw).contains(&github_token()));
+    }
+
+    #[test]
+    fn diagnostics_become_notifications() {
+        let doc = sarif(&sample(), &RenderOptions::default());
+        let invocation = &doc["runs"][0]["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], false);
+        let notes = &invocation["toolExecutionNotifications"];
+        assert_eq!(notes[0]["level"], "warning");
+        assert_eq!(notes[1]["level"], "error");
+        assert_eq!(
+            notes[1]["message"]["text"],
+            "cannot read: permission denied"
+        );
+        let uri = &notes[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert_eq!(uri, "secret/locked.txt");
+        let clean_doc = sarif(&clean(), &RenderOptions::default());
+        assert_eq!(
+            clean_doc["runs"][0]["invocations"][0]["executionSuccessful"],
+            true
+        );
+        assert!(clean_doc["runs"][0].get("originalUriBaseIds").is_none());
+    }
+
+    #[test]
+    fn rules_missing_from_the_catalogue_are_synthesized() {
+        let mut result = sample();
+        result.rules.clear();
+        let doc = sarif(&result, &RenderOptions::default());
+        let rules = &doc["runs"][0]["tool"]["driver"]["rules"];
+        assert_eq!(rules.as_array().map(Vec::len), Some(2));
+        assert_eq!(doc["runs"][0]["results"][2]["ruleIndex"], 1);
+    }
+
+    #[test]
+    fn names_and_uris() {
+        assert_eq!(pascal_case("github-pat-classic"), "GithubPatClassic");
+        assert_eq!(pascal_case("DC010"), "DC010");
+        assert_eq!(pascal_case("aws_access.key"), "AwsAccessKey");
+        assert_eq!(percent_encode("a b/ü#?%.rs"), "a%20b/%C3%BC%23%3F%25.rs");
+        assert_eq!(percent_encode("c:x"), "c%3Ax");
+    }
+}

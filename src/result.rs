@@ -1,0 +1,74 @@
+//! What a whole scan produced: findings, diagnostics, counters and the catalogue of rules that
+//! ran. Reports render a `ScanResult`; they never scan.
+
+use crate::catalog::RuleMeta;
+use crate::diag::{Diagnostic, Level};
+use crate::finding::{Finding, Severity};
+use serde::Serialize;
+
+/// Counters for the summary line and the JSON report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScanStats {
+    /// Files whose content was scanned.
+    pub files_scanned: u64,
+    /// Bytes of content scanned.
+    pub bytes_scanned: u64,
+    /// Files skipped because they look binary.
+    pub skipped_binary: u64,
+    /// Files skipped because they exceed `--max-file-size`.
+    pub skipped_too_large: u64,
+    /// Files excluded by a path allowlist.
+    pub skipped_excluded: u64,
+    /// Files that are not valid UTF-8 (scanned as bytes).
+    pub non_utf8: u64,
+    /// Findings dropped by inline `preflight:allow` / `gitleaks:allow` comments.
+    pub suppressed_inline: u64,
+    /// Findings dropped by the fingerprint ignore file.
+    pub suppressed_ignore_file: u64,
+    /// Findings dropped because the baseline holds them.
+    pub suppressed_baseline: u64,
+    /// Wall time of the scan in milliseconds.
+    pub duration_ms: u64,
+}
+
+/// The whole outcome of one `preflight scan`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScanResult {
+    /// The scan root as the user gave it (for display).
+    pub root: String,
+    /// The scan root as an absolute `file://` URI ending in `/` (SARIF `%SRCROOT%`).
+    pub root_uri: Option<String>,
+    /// Findings after suppression, sorted by (path, line, column, rule).
+    pub findings: Vec<Finding>,
+    /// Problems met on the way, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counters.
+    pub stats: ScanStats,
+    /// Every rule that ran, sorted by id.
+    pub rules: Vec<RuleMeta>,
+}
+
+impl ScanResult {
+    /// Whether any diagnostic is an error (the run exits 2).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// Findings at or above `threshold`.
+    pub fn count_at_or_above(&self, threshold: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity >= threshold)
+            .count()
+    }
+
+    /// The number of findings per severity, highest first, omitting zeros.
+    pub fn severity_counts(&self) -> Vec<(Severity, usize)> {
+        Severity::ALL
+            .iter()
+            .rev()
+            .map(|&s| (s, self.findings.iter().filter(|f| f.severity == s).count()))
+            .filter(|&(_, n)| n > 0)
+            .collect()
+    }
+}

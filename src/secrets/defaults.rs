@@ -1,0 +1,64 @@
+//! The default rules and global allowlist, embedded at build time from `rules/`.
+
+use super::toml::{parse, ConfigFile};
+use super::RuleSet;
+
+include!(concat!(env!("OUT_DIR"), "/default_rules.rs"));
+
+/// The embedded global allowlist (placeholders, documented example keys).
+pub const ALLOWLIST: (&str, &str) = (
+    "rules/allowlist.toml",
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/allowlist.toml")),
+);
+
+/// The embedded files, parsed. An embedded file that fails to parse is a build defect that
+/// `embedded_rules_parse` catches; at run time it is reported, not panicked on.
+pub fn files() -> Result<Vec<(String, ConfigFile)>, String> {
+    RULE_FILES
+        .iter()
+        .chain(std::iter::once(&ALLOWLIST))
+        .map(|(name, text)| {
+            parse(text)
+                .map(|f| (name.to_string(), f))
+                .map_err(|e| format!("{name}: {e}"))
+        })
+        .collect()
+}
+
+/// The default rule set.
+pub fn rule_set() -> Result<RuleSet, String> {
+    RuleSet::from_files(files()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_parse_and_compile() {
+        let set = rule_set().expect("embedded rules parse");
+        let mut errors = Vec::new();
+        for rule in set.rules() {
+            if let Err(e) = rule.validate() {
+                errors.push(e);
+            }
+        }
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+        assert!(set.rules().len() >= 150, "only {} rules", set.rules().len());
+    }
+
+    #[test]
+    fn embedded_rule_ids_are_unique() {
+        let mut ids: Vec<String> = Vec::new();
+        let mut dups = Vec::new();
+        for (_, file) in files().expect("parse") {
+            for r in file.rules {
+                if ids.contains(&r.id) {
+                    dups.push(r.id.clone());
+                }
+                ids.push(r.id);
+            }
+        }
+        assert!(dups.is_empty(), "duplicate ids: {dups:?}");
+    }
+}

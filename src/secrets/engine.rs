@@ -1,0 +1,260 @@
+//! Scans one blob with a `RuleSet`: keywords first (one Aho-Corasick pass over the bytes), then
+//! each triggered rule's regex on a bounded window around its keyword hits, then the secret
+//! checks (entropy, allowlists, inline `preflight:allow`, generic-vs-specific overlaps).
+
+use super::allowlist::Candidate;
+use super::entropy::shannon;
+use super::rule::{allowlist, Rule};
+use super::ruleset::RuleSet;
+use memchr::{memchr, memmem, memrchr};
+
+/// How far a window reaches along a long line on either side of a keyword hit.
+const LINE_REACH: usize = 1024;
+/// How far a multi-line rule's window reaches past its keyword hit (a 16 kbit PEM key is ~3 KiB).
+const MULTILINE_REACH: usize = 64 * 1024;
+
+/// One accepted match, in byte offsets of the scanned text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawMatch {
+    /// Index of the rule in the set.
+    pub rule: usize,
+    /// The whole match.
+    pub start: usize,
+    /// End of the whole match.
+    pub end: usize,
+    /// The secret's span.
+    pub secret: (usize, usize),
+    /// Entropy of the secret.
+    pub entropy: f64,
+}
+
+/// What scanning one text produced.
+#[derive(Debug, Default)]
+pub struct TextScan {
+    /// Accepted matches, sorted by start.
+    pub matches: Vec<RawMatch>,
+    /// Matches dropped by an inline allow comment.
+    pub suppressed_inline: u64,
+    /// Path-only rules that matched the file name.
+    pub path_rules: Vec<usize>,
+}
+
+/// Scans `data` (the content of `path`) with every rule that applies.
+pub fn scan_text(set: &RuleSet, path: &str, commit: Option<&str>, data: &[u8]) -> TextScan {
+    let mut out = TextScan::default();
+    let mut windows = windows(set, path, data, &mut out.path_rules);
+    windows.sort_unstable();
+    let mut found: Vec<RawMatch> = Vec::new();
+    for (rule_idx, ws, we) in windows {
+        let rule = set.rule(rule_idx);
+        let Some(Ok(re)) = rule.regex() else { continue };
+        for caps in re.captures_iter(&data[ws..we]) {
+            let Some(m) = caps.get(0) else { continue };
+            let secret = secret_span(rule, &caps).unwrap_or((m.start(), m.end()));
+            if secret.0 == secret.1 {
+                continue;
+            }
+            let (start, end) = (ws + m.start(), ws + m.end());
+            if found
+                .iter()
+                .rev()
+                .take(8)
+                .any(|f| f.rule == rule_idx && f.start == start && f.end == end)
+            {
+                continue; // overlapping windows of one rule
+            }
+            let secret = (ws + secret.0, ws + secret.1);
+            let candidate = RawMatch {
+                rule: rule_idx,
+                start,
+                end,
+                secret,
+                entropy: shannon(&data[secret.0..secret.1]),
+            };
+            if accepts(set, rule, path, commit, data, &candidate) {
+                found.push(candidate);
+            }
+        }
+    }
+    drop_generic_overlaps(set, &mut found);
+    found.sort_by_key(|m| (m.start, m.end, m.rule));
+    let before = found.len();
+    found.retain(|m| !inline_allowed(data, m.start, m.end));
+    out.suppressed_inline = (before - found.len()) as u64;
+    out.matches = found;
+    out
+}
+
+/// (rule, start, end) windows to run regexes on: keyword neighbourhoods, merged per rule.
+fn windows(
+    set: &RuleSet,
+    path: &str,
+    data: &[u8],
+    path_rules: &mut Vec<usize>,
+) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for &i in set.always() {
+        let rule = set.rule(i);
+        if !rule.applies_to(path) {
+            continue;
+        }
+        if rule.is_path_only() {
+            path_rules.push(i);
+        } else {
+            out.push((i, 0, data.len()));
+        }
+    }
+    let Some(ac) = set.automaton() else {
+        return out;
+    };
+    // Per rule: whether it applies to this path (checked once), and its open window.
+    let mut applies: Vec<Option<bool>> = Vec::new();
+    let mut open: Vec<Option<(usize, usize)>> = Vec::new();
+    for hit in ac.find_iter(data) {
+        if applies.is_empty() {
+            applies = vec![None; set.rules().len()];
+            open = vec![None; set.rules().len()];
+        }
+        for &r in set.rules_of_keyword(hit.pattern().as_usize()) {
+            let rule = set.rule(r);
+            if !*applies[r].get_or_insert_with(|| rule.applies_to(path) && !rule.is_path_only()) {
+                continue;
+            }
+            let (ws, we) = window_around(data, hit.start(), hit.end(), rule.multiline);
+            match &mut open[r] {
+                Some((_, end)) if ws <= *end => *end = (*end).max(we),
+                slot => {
+                    if let Some((s, e)) = slot.replace((ws, we)) {
+                        out.push((r, s, e));
+                    }
+                }
+            }
+        }
+    }
+    out.extend(
+        open.iter()
+            .enumerate()
+            .filter_map(|(r, w)| w.map(|(s, e)| (r, s, e))),
+    );
+    out
+}
+
+/// The line around a keyword hit, bounded on long lines; multi-line rules reach further down.
+fn window_around(data: &[u8], start: usize, end: usize, multiline: bool) -> (usize, usize) {
+    let floor = start.saturating_sub(LINE_REACH);
+    let ws = memrchr(b'\n', &data[floor..start]).map_or(floor, |p| floor + p + 1);
+    let reach = if multiline {
+        MULTILINE_REACH
+    } else {
+        LINE_REACH
+    };
+    let ceil = (end + reach).min(data.len());
+    if multiline {
+        return (ws, ceil);
+    }
+    let we = memchr(b'\n', &data[end..ceil]).map_or(ceil, |p| end + p);
+    (ws, we)
+}
+
+/// The secret group's span, relative to the window.
+fn secret_span(rule: &Rule, caps: &regex::bytes::Captures<'_>) -> Option<(usize, usize)> {
+    let group = match rule.secret_group {
+        Some(g) => caps.get(g),
+        None => (1..caps.len()).find_map(|g| caps.get(g)),
+    }?;
+    Some((group.start(), group.end()))
+}
+
+/// Entropy and allowlists (rule's own, then global ones that target it).
+fn accepts(
+    set: &RuleSet,
+    rule: &Rule,
+    path: &str,
+    commit: Option<&str>,
+    data: &[u8],
+    m: &RawMatch,
+) -> bool {
+    if rule.entropy.is_some_and(|min| m.entropy < min) {
+        return false;
+    }
+    let (ls, le) = line_bounds(data, m.start, m.end);
+    let candidate = Candidate {
+        path,
+        commit,
+        secret: &data[m.secret.0..m.secret.1],
+        matched: &data[m.start..m.end],
+        line: &data[ls..le],
+    };
+    let allowed_by = |lazy| allowlist(lazy).is_ok_and(|a| a.allows(&candidate));
+    if rule.allowlists().iter().any(allowed_by) {
+        return false;
+    }
+    !set.global_allowlists().iter().any(|lazy| {
+        allowlist(lazy).is_ok_and(|a| {
+            (a.target_rules.is_empty() || a.target_rules.iter().any(|t| t == rule.id.as_str()))
+                && a.allows(&candidate)
+        })
+    })
+}
+
+/// Start of the first and end of the last line touched by `[start, end)`.
+pub fn line_bounds(data: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let ls = memrchr(b'\n', &data[..start]).map_or(0, |p| p + 1);
+    let le = memchr(b'\n', &data[end..]).map_or(data.len(), |p| end + p);
+    (ls, le)
+}
+
+/// A generic rule's match is dropped where a specific rule found an overlapping secret.
+fn drop_generic_overlaps(set: &RuleSet, found: &mut Vec<RawMatch>) {
+    let specific: Vec<(usize, usize)> = found
+        .iter()
+        .filter(|m| !set.rule(m.rule).generic)
+        .map(|m| m.secret)
+        .collect();
+    if specific.is_empty() {
+        return;
+    }
+    found.retain(|m| {
+        !set.rule(m.rule).generic
+            || !specific
+                .iter()
+                .any(|&(s, e)| s < m.secret.1 && m.secret.0 < e)
+    });
+}
+
+/// Whether a line of the match carries `preflight:allow` or `gitleaks:allow`.
+fn inline_allowed(data: &[u8], start: usize, end: usize) -> bool {
+    let (ls, le) = line_bounds(data, start, end);
+    let lines = &data[ls..le];
+    memmem::find(lines, b"preflight:allow").is_some()
+        || memmem::find(lines, b"gitleaks:allow").is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_is_the_line_bounded_on_long_lines() {
+        let data = b"first line\nsecond key line\nthird";
+        let hit = 18; // "key"
+        assert_eq!(window_around(data, hit, hit + 3, false), (11, 26));
+        let long = vec![b'a'; 5000];
+        let (s, e) = window_around(&long, 2500, 2503, false);
+        assert_eq!((s, e), (2500 - LINE_REACH, 2503 + LINE_REACH));
+    }
+
+    #[test]
+    fn multiline_window_reaches_down() {
+        let data = b"x\n-----BEGIN\nabc\n-----END\n";
+        let (s, e) = window_around(data, 2, 7, true);
+        assert_eq!((s, e), (2, data.len()));
+    }
+
+    #[test]
+    fn inline_allow_on_any_line_of_the_match() {
+        let data = b"a = 1\ntoken = abc # preflight:allow\n";
+        assert!(inline_allowed(data, 14, 17));
+        assert!(!inline_allowed(data, 0, 3));
+    }
+}

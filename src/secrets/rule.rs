@@ -1,0 +1,243 @@
+//! A compiled secret rule. Regexes (the rule's, its path filter and its allowlists') compile
+//! lazily, the first time a file needs them, so a 10-file scan does not pay for 200 rules.
+
+use super::allowlist::Allowlist;
+use super::toml::{AllowlistDef, RuleDef};
+use crate::finding::{RuleId, Severity};
+use regex::bytes::{Regex, RegexBuilder};
+use std::sync::OnceLock;
+
+/// Remediation text for rules that bring none.
+pub const DEFAULT_HELP: &str = "Revoke and rotate this credential, remove it from the code, and \
+load it at run time from a secret store or an environment variable.";
+
+/// Compiles a pattern for bytes, ASCII classes first (fast DFAs), Unicode when the pattern needs it.
+pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
+    let build = |unicode: bool| {
+        RegexBuilder::new(pattern)
+            .unicode(unicode)
+            .size_limit(64 << 20)
+            .dfa_size_limit(16 << 20)
+            .build()
+    };
+    build(false).or_else(|_| build(true)).map_err(|e| {
+        // The regex crate's message is multi-line; keep its last line (the cause).
+        let text = e.to_string();
+        text.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("invalid regex")
+            .trim()
+            .to_string()
+    })
+}
+
+/// A value compiled on first use, keeping its compile error.
+#[derive(Debug)]
+pub struct Lazy<S, T> {
+    source: S,
+    cell: OnceLock<Result<T, String>>,
+}
+
+impl<S, T> Lazy<S, T> {
+    /// Wraps the source of a value.
+    pub fn new(source: S) -> Self {
+        Lazy {
+            source,
+            cell: OnceLock::new(),
+        }
+    }
+    /// The source it compiles from.
+    pub fn source(&self) -> &S {
+        &self.source
+    }
+    /// The compiled value, compiling it now if needed.
+    pub fn get(&self, compile: impl FnOnce(&S) -> Result<T, String>) -> Result<&T, &str> {
+        self.cell
+            .get_or_init(|| compile(&self.source))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
+/// A lazily compiled allowlist.
+pub type LazyAllowlist = Lazy<AllowlistDef, Allowlist>;
+
+/// Compiles a lazy allowlist.
+pub fn allowlist(lazy: &LazyAllowlist) -> Result<&Allowlist, &str> {
+    lazy.get(Allowlist::compile)
+}
+
+/// One secret rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Unique id.
+    pub id: RuleId,
+    /// Title of its findings.
+    pub description: String,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// Remediation text.
+    pub help: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Lowercase keywords (empty: the rule runs on every file).
+    pub keywords: Vec<String>,
+    /// Capture group of the secret.
+    pub secret_group: Option<usize>,
+    /// Minimum entropy of the secret.
+    pub entropy: Option<f64>,
+    /// The match may span lines.
+    pub multiline: bool,
+    /// A `generic` rule yields to specific rules on the same secret.
+    pub generic: bool,
+    /// Lines that must match (tests, `rules test`).
+    pub examples: Vec<String>,
+    /// Lines that must not match.
+    pub false_positives: Vec<String>,
+    /// Virtual file name for examples.
+    pub example_path: String,
+    /// Where the rule was defined (embedded file or config path).
+    pub origin: String,
+    regex: Option<Lazy<String, Regex>>,
+    path: Option<Lazy<String, Regex>>,
+    allowlists: Vec<LazyAllowlist>,
+}
+
+impl Rule {
+    /// Builds a rule from its definition; nothing is compiled yet.
+    pub fn from_def(def: RuleDef, origin: &str) -> Result<Rule, String> {
+        if def.id.trim().is_empty() {
+            return Err("a rule has an empty id".into());
+        }
+        if def.regex.is_none() && def.path.is_none() {
+            return Err(format!("rule {}: needs a regex or a path", def.id));
+        }
+        if def.required.is_some() {
+            return Err(format!(
+                "rule {}: composite rules ([[rules.required]]) are not supported",
+                def.id
+            ));
+        }
+        let severity = match def.severity.as_deref() {
+            None => Severity::High,
+            Some(s) => Severity::parse(s)
+                .ok_or_else(|| format!("rule {}: unknown severity {s:?}", def.id))?,
+        };
+        let mut allowlists: Vec<LazyAllowlist> =
+            def.allowlists.into_iter().map(Lazy::new).collect();
+        allowlists.extend(def.allowlist.map(Lazy::new));
+        let multiline = def.multiline.unwrap_or_else(|| {
+            def.regex
+                .as_deref()
+                .is_some_and(|r| r.contains("\\n") || r.contains("(?s") || r.contains("-----"))
+        });
+        let generic = def.tags.iter().any(|t| t == "generic");
+        Ok(Rule {
+            id: RuleId::new(def.id.clone()),
+            description: def.description.unwrap_or_else(|| def.id.clone()),
+            severity,
+            help: def.help.unwrap_or_else(|| DEFAULT_HELP.to_string()),
+            tags: def.tags,
+            keywords: def
+                .keywords
+                .iter()
+                .map(|k| k.to_ascii_lowercase())
+                .filter(|k| !k.is_empty())
+                .collect(),
+            secret_group: def.secret_group,
+            entropy: def.entropy,
+            multiline,
+            generic,
+            examples: def.examples,
+            false_positives: def.false_positives,
+            example_path: def.example_path.unwrap_or_else(|| "example.txt".into()),
+            origin: origin.to_string(),
+            regex: def.regex.map(Lazy::new),
+            path: def.path.map(Lazy::new),
+            allowlists,
+        })
+    }
+
+    /// The rule's regex, compiled on first use; `None` for path-only rules.
+    pub fn regex(&self) -> Option<Result<&Regex, &str>> {
+        self.regex.as_ref().map(|l| l.get(|s| compile_regex(s)))
+    }
+
+    /// The regex source.
+    pub fn regex_source(&self) -> Option<&str> {
+        self.regex.as_ref().map(|l| l.source().as_str())
+    }
+
+    /// Whether the rule applies to this path (its `path` filter, if any, matches).
+    pub fn applies_to(&self, path: &str) -> bool {
+        match &self.path {
+            None => true,
+            Some(lazy) => lazy
+                .get(|s| compile_regex(s))
+                .is_ok_and(|re| re.is_match(path.as_bytes())),
+        }
+    }
+
+    /// Whether the rule has a path filter and no regex: the file itself is the finding.
+    pub fn is_path_only(&self) -> bool {
+        self.regex.is_none() && self.path.is_some()
+    }
+
+    /// The rule's own allowlists.
+    pub fn allowlists(&self) -> &[LazyAllowlist] {
+        &self.allowlists
+    }
+
+    /// Compiles everything now; for user-supplied rules, so a bad regex fails at load time.
+    pub fn validate(&self) -> Result<(), String> {
+        let with_id = |e: &str| format!("rule {}: {e}", self.id);
+        if let Some(Err(e)) = self.regex() {
+            return Err(with_id(&format!("regex: {e}")));
+        }
+        if let Some(lazy) = &self.path {
+            lazy.get(|s| compile_regex(s))
+                .map_err(|e| with_id(&format!("path: {e}")))?;
+        }
+        for a in &self.allowlists {
+            allowlist(a).map_err(with_id)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(id: &str, regex: &str) -> RuleDef {
+        RuleDef {
+            id: id.into(),
+            regex: Some(regex.into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn compiles_lazily_and_reports_bad_regex() {
+        let rule = Rule::from_def(def("bad", "(unclosed"), "test").expect("builds");
+        assert!(rule.validate().is_err());
+        let rule = Rule::from_def(def("ok", "tok_[a-z]+"), "test").expect("builds");
+        assert!(rule.validate().is_ok());
+    }
+
+    #[test]
+    fn rejects_rule_without_pattern() {
+        let d = RuleDef {
+            id: "x".into(),
+            ..Default::default()
+        };
+        assert!(Rule::from_def(d, "t").is_err());
+    }
+
+    #[test]
+    fn unicode_fallback_for_unicode_classes() {
+        assert!(compile_regex(r"\p{Greek}+").is_ok());
+        assert!(compile_regex(r"[a-z]{3}").is_ok());
+    }
+}

@@ -1,0 +1,178 @@
+//! A set of rules ready to scan: the rules, the global allowlists, and one Aho-Corasick automaton
+//! over every rule's keywords (the prefilter that decides which regexes run where).
+
+use super::rule::{allowlist, LazyAllowlist, Rule};
+use super::toml::ConfigFile;
+use crate::catalog::RuleMeta;
+use crate::finding::Category;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::sync::OnceLock;
+
+/// Rules plus the prefilter over their keywords.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    global: Vec<LazyAllowlist>,
+    /// Keyword patterns, and for each the rules that listed it.
+    keywords: Vec<String>,
+    keyword_rules: Vec<Vec<usize>>,
+    /// Rules without keywords: they run on every file.
+    always: Vec<usize>,
+    automaton: OnceLock<Option<AhoCorasick>>,
+}
+
+impl RuleSet {
+    /// Builds a set; later rules with the same id replace earlier ones.
+    pub fn new(rules: Vec<Rule>, global: Vec<LazyAllowlist>) -> RuleSet {
+        let mut unique: Vec<Rule> = Vec::with_capacity(rules.len());
+        for rule in rules {
+            match unique.iter_mut().find(|r| r.id == rule.id) {
+                Some(slot) => *slot = rule,
+                None => unique.push(rule),
+            }
+        }
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (i, rule) in unique.iter().enumerate() {
+            if rule.keywords.is_empty() {
+                always.push(i);
+            }
+            for kw in &rule.keywords {
+                match keywords.iter().position(|k| k == kw) {
+                    Some(p) if !keyword_rules[p].contains(&i) => keyword_rules[p].push(i),
+                    Some(_) => {}
+                    None => {
+                        keywords.push(kw.clone());
+                        keyword_rules.push(vec![i]);
+                    }
+                }
+            }
+        }
+        // A leftmost-longest search reports `github_token` but not the `token` inside it: let each
+        // keyword also trigger the rules of every keyword it contains.
+        let keyword_rules = keywords
+            .iter()
+            .map(|k| {
+                let mut rules: Vec<usize> = keywords
+                    .iter()
+                    .zip(&keyword_rules)
+                    .filter(|(q, _)| k.contains(q.as_str()))
+                    .flat_map(|(_, r)| r.iter().copied())
+                    .collect();
+                rules.sort_unstable();
+                rules.dedup();
+                rules
+            })
+            .collect();
+        RuleSet {
+            rules: unique,
+            global,
+            keywords,
+            keyword_rules,
+            always,
+            automaton: OnceLock::new(),
+        }
+    }
+
+    /// Builds a set from parsed config files, applying `disabledRules`.
+    pub fn from_files(files: Vec<(String, ConfigFile)>) -> Result<RuleSet, String> {
+        let mut rules = Vec::new();
+        let mut global = Vec::new();
+        for (origin, file) in files {
+            if let Some(ext) = &file.extend {
+                rules.retain(|r: &Rule| !ext.disabled_rules.iter().any(|d| d == r.id.as_str()));
+            }
+            for def in file.rules {
+                rules.push(Rule::from_def(def, &origin).map_err(|e| format!("{origin}: {e}"))?);
+            }
+            global.extend(file.allowlist.map(LazyAllowlist::new));
+            global.extend(file.allowlists.into_iter().map(LazyAllowlist::new));
+        }
+        Ok(RuleSet::new(rules, global))
+    }
+
+    /// All rules.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule with this index.
+    pub fn rule(&self, i: usize) -> &Rule {
+        &self.rules[i]
+    }
+
+    /// Global allowlists.
+    pub fn global_allowlists(&self) -> &[LazyAllowlist] {
+        &self.global
+    }
+
+    /// Rules that run on every file.
+    pub fn always(&self) -> &[usize] {
+        &self.always
+    }
+
+    /// Rules that listed keyword pattern `p`, or a keyword it contains.
+    pub fn rules_of_keyword(&self, p: usize) -> &[usize] {
+        &self.keyword_rules[p]
+    }
+
+    /// The keyword automaton (ASCII case-insensitive), built on first use.
+    pub fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton
+            .get_or_init(|| {
+                if self.keywords.is_empty() {
+                    return None;
+                }
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&self.keywords)
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// Whether a global path-only allowlist excludes this whole file (checked before reading it).
+    pub fn path_excluded(&self, path: &str) -> bool {
+        self.global.iter().any(|lazy| {
+            allowlist(lazy)
+                .is_ok_and(|a| a.target_rules.is_empty() && a.is_path_only() && a.allows_path(path))
+        })
+    }
+
+    /// Compiles every user-supplied rule and allowlist now, so bad regexes fail at load.
+    pub fn validate_origin(&self, origin_prefix: &str) -> Result<(), String> {
+        for rule in self
+            .rules
+            .iter()
+            .filter(|r| r.origin.starts_with(origin_prefix))
+        {
+            rule.validate()
+                .map_err(|e| format!("{}: {e}", rule.origin))?;
+        }
+        for lazy in &self.global {
+            allowlist(lazy).map_err(|e| format!("global allowlist: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// The catalogue entries of these rules, sorted by id.
+    pub fn catalog(&self) -> Vec<RuleMeta> {
+        let mut out: Vec<RuleMeta> = self
+            .rules
+            .iter()
+            .map(|r| RuleMeta {
+                id: r.id.clone(),
+                category: Category::Secret,
+                severity: r.severity,
+                title: r.description.clone(),
+                help: r.help.clone(),
+                tags: r.tags.clone(),
+            })
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+}

@@ -1,0 +1,130 @@
+//! The working-tree walk: `ignore`'s parallel walker, honouring `.gitignore` (with or without a
+//! git repository) and `.preflightignore`, never following symlinks (so nothing outside the tree
+//! is read), skipping binary and oversized files, and reporting unreadable ones.
+
+use super::{looks_binary, Blob, Skip};
+use crate::diag::Diagnostic;
+use ignore::{WalkBuilder, WalkState};
+use std::path::Path;
+
+/// The name of preflight's own ignore file (gitignore syntax).
+pub const IGNORE_FILE: &str = ".preflightignore";
+
+/// How to walk.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Files larger than this many bytes are skipped.
+    pub max_file_size: u64,
+}
+
+/// What the walk reports for each file.
+pub enum Event<'a> {
+    /// A file to scan.
+    Blob(Blob<'a>),
+    /// A file not scanned, and why.
+    Skipped(&'a str, Skip),
+    /// A problem with a file; the walk goes on.
+    Problem(Diagnostic),
+    /// A text file that is not valid UTF-8 (it is still scanned, as bytes).
+    NotUtf8(&'a str),
+}
+
+/// Walks `root` in parallel, calling `visit` for every file from the worker threads.
+/// `exclude` is asked before a file is read.
+pub fn walk<V, X>(root: &Path, opts: &WalkOptions, exclude: X, visit: V)
+where
+    V: Fn(Event<'_>) + Sync,
+    X: Fn(&str) -> bool + Sync,
+{
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .parents(true)
+        .ignore(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .add_custom_ignore_filename(IGNORE_FILE)
+        .filter_entry(|e| e.file_name() != ".git")
+        .threads(opts.threads);
+    let single_file = root.is_file();
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(entry) => {
+                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                        let rel = relative(root, entry.path(), single_file);
+                        visit_file(entry.path(), &rel, opts, &exclude, &visit);
+                    }
+                }
+                Err(err) => visit(Event::Problem(walk_error(root, &err))),
+            }
+            WalkState::Continue
+        })
+    });
+}
+
+fn visit_file<V, X>(path: &Path, rel: &str, opts: &WalkOptions, exclude: &X, visit: &V)
+where
+    V: Fn(Event<'_>),
+    X: Fn(&str) -> bool,
+{
+    if exclude(rel) {
+        return visit(Event::Skipped(rel, Skip::Excluded));
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > opts.max_file_size => {
+            return visit(Event::Skipped(rel, Skip::TooLarge))
+        }
+        Ok(_) => {}
+        Err(err) => return visit(Event::Problem(Diagnostic::warning(rel, io_cause(&err)))),
+    }
+    let data = match std::fs::read(path) {
+        Ok(data) => data,
+        Err(err) => return visit(Event::Problem(Diagnostic::warning(rel, io_cause(&err)))),
+    };
+    if looks_binary(&data) {
+        return visit(Event::Skipped(rel, Skip::Binary));
+    }
+    if std::str::from_utf8(&data).is_err() {
+        visit(Event::NotUtf8(rel));
+    }
+    visit(Event::Blob(Blob {
+        path: rel,
+        data: &data,
+        commit: None,
+    }));
+}
+
+/// `path` relative to `root`, `/`-separated; a root that is a file is named by its file name.
+fn relative(root: &Path, path: &Path, single_file: bool) -> String {
+    let rel = if single_file {
+        path.file_name().map(Path::new).unwrap_or(path)
+    } else {
+        path.strip_prefix(root).unwrap_or(path)
+    };
+    let text = rel.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+fn io_cause(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::PermissionDenied => "cannot read: permission denied".into(),
+        std::io::ErrorKind::NotFound => "cannot read: file vanished during the scan".into(),
+        _ => format!("cannot read: {err}"),
+    }
+}
+
+fn walk_error(root: &Path, err: &ignore::Error) -> Diagnostic {
+    // ignore's errors carry the path inside; keep the message one line.
+    let msg = err.to_string().replace('\n', " ");
+    Diagnostic::warning(root.display().to_string(), msg)
+}

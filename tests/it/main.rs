@@ -1,0 +1,5 @@
+//! Integration tests: run the `preflight` binary on fixture trees and snapshot its outputs.
+
+mod cli;
+mod common;
+mod scan;
