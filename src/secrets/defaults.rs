@@ -48,6 +48,23 @@ mod tests {
     }
 
     #[test]
+    fn embedded_regexes_avoid_large_bounded_repeats() {
+        // `[^"]{8,1000}` compiles 1000 copies of its class (milliseconds per rule at start-up);
+        // windows are bounded already, so `{8,}` matches the same secrets.
+        let big = regex::Regex::new(r"\{[0-9]+,([0-9]{3,})\}").expect("static");
+        let mut slow = Vec::new();
+        for rule in rule_set().expect("parse").rules() {
+            let src = rule.regex_source().unwrap_or("");
+            for caps in big.captures_iter(src) {
+                if caps[1].parse::<u32>().unwrap_or(0) >= 250 {
+                    slow.push(format!("{}: {}", rule.id, &caps[0]));
+                }
+            }
+        }
+        assert!(slow.is_empty(), "large bounded repeats: {slow:?}");
+    }
+
+    #[test]
     fn embedded_rule_ids_are_unique() {
         let mut ids: Vec<String> = Vec::new();
         let mut dups = Vec::new();
