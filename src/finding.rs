@@ -209,6 +209,42 @@ pub struct Evidence {
     pub decoded: Option<String>,
 }
 
+/// A commit, as history findings name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitInfo {
+    /// Full commit id (hex).
+    pub id: String,
+    /// Author name.
+    pub author_name: String,
+    /// Author email.
+    pub author_email: String,
+    /// Author date, RFC 3339 in UTC.
+    pub date: String,
+    /// First line of the commit message.
+    pub summary: String,
+}
+
+/// Another place a history finding's secret was introduced.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Occurrence {
+    /// Commit id.
+    pub commit: String,
+    /// Path in that commit.
+    pub path: String,
+}
+
+/// Where a finding from a history scan came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    /// The commit that first introduced the secret at this path.
+    pub introduced: CommitInfo,
+    /// Whether HEAD still holds it at this path (`false`: present in history only).
+    pub in_head: bool,
+    /// Later commits and other paths that carry the same secret.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_in: Vec<Occurrence>,
+}
+
 /// One problem found by one scanner.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
@@ -233,6 +269,9 @@ pub struct Finding {
     pub tags: Vec<String>,
     /// Stable identity for baselines and ignore files.
     pub fingerprint: Fingerprint,
+    /// History scans: the commit that introduced it and where else it occurs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 impl Finding {

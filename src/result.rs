@@ -27,8 +27,34 @@ pub struct ScanStats {
     pub suppressed_ignore_file: u64,
     /// Findings dropped because the baseline holds them.
     pub suppressed_baseline: u64,
+    /// History scans: commits enumerated (0 otherwise).
+    pub commits: u64,
     /// Wall time of the scan in milliseconds.
     pub duration_ms: u64,
+}
+
+/// What a scan read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScanMode {
+    /// The working tree (files on disk).
+    #[default]
+    Tree,
+    /// Every blob in the git history (`--history`).
+    History,
+    /// The change staged for the next commit (`--staged`).
+    Staged,
+}
+
+/// The repository a git-based scan read (SARIF `versionControlProvenance`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct VcsInfo {
+    /// The `origin` remote's URL, if any.
+    pub repository_uri: Option<String>,
+    /// HEAD's commit id.
+    pub revision_id: Option<String>,
+    /// HEAD's branch name.
+    pub branch: Option<String>,
 }
 
 /// The whole outcome of one `preflight scan`.
@@ -46,6 +72,10 @@ pub struct ScanResult {
     pub stats: ScanStats,
     /// Every rule that ran, sorted by id.
     pub rules: Vec<RuleMeta>,
+    /// What was read.
+    pub mode: ScanMode,
+    /// The repository, for git-based scans.
+    pub vcs: Option<VcsInfo>,
 }
 
 impl ScanResult {

@@ -24,6 +24,9 @@ pub enum Command {
     /// List or test secret rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Install or remove the git pre-commit hook.
+    #[command(subcommand)]
+    Hook(super::hook::HookCommand),
 }
 
 /// Options shared by everything that scans.
@@ -70,6 +73,29 @@ pub struct ScanArgs {
     /// Print only findings: no summary, no warnings.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Git source: the full history or the staged change instead of the working tree.
+    #[command(flatten)]
+    pub git: GitArgs,
+}
+
+/// What of a git repository to scan.
+#[derive(Debug, Args, Clone, Default)]
+pub struct GitArgs {
+    /// Scan every blob in the git history (all refs unless --ref is given).
+    #[arg(long, conflicts_with = "staged")]
+    pub history: bool,
+    /// Scan only the lines the staged change adds (pre-commit).
+    #[arg(long)]
+    pub staged: bool,
+    /// History: only commits at or after DATE (2024-01-31, RFC 3339, "2 weeks ago").
+    #[arg(long, value_name = "DATE", requires = "history")]
+    pub since: Option<String>,
+    /// History: only commits at or before DATE.
+    #[arg(long, value_name = "DATE", requires = "history")]
+    pub until: Option<String>,
+    /// History: start from REF instead of all refs (repeatable); `A..B` selects a range.
+    #[arg(long = "ref", value_name = "REF", requires = "history")]
+    pub refs: Vec<String>,
 }
 
 /// `preflight baseline`.
@@ -80,6 +106,9 @@ pub struct BaselineArgs {
     /// Where and how to scan.
     #[command(flatten)]
     pub settings: ScanSettings,
+    /// Git source, as for `scan` (a baseline from a history scan serves the next one).
+    #[command(flatten)]
+    pub git: GitArgs,
 }
 
 /// `preflight rules ...`.

@@ -2,6 +2,7 @@
 //! code. The only module that touches clap, stdout/stderr and the environment.
 
 pub mod args;
+pub mod hook;
 
 use crate::config;
 use crate::error::{Error, Result};
@@ -9,8 +10,9 @@ use crate::report::{self, Format, RenderOptions};
 use crate::result::ScanResult;
 use crate::scan::{self, ScanOptions};
 use crate::secrets::examples;
+use crate::source::history::HistoryOptions;
 use crate::suppress::{self, IgnoreSet};
-use args::{BaselineArgs, Cli, Command, ListFormat, RulesCommand, ScanArgs, ScanSettings};
+use args::{BaselineArgs, Cli, Command, GitArgs, ListFormat, RulesCommand, ScanArgs, ScanSettings};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -48,6 +50,10 @@ pub fn run() -> Result<Outcome> {
             rules_list(config.as_deref(), format)
         }
         Command::Rules(RulesCommand::Test { file, config }) => rules_test(&file, config.as_deref()),
+        Command::Hook(cmd) => {
+            eprintln!("preflight: {}", hook::run(&cmd)?);
+            Ok(Outcome::Clean)
+        }
     }
 }
 
@@ -56,7 +62,11 @@ pub fn is_broken_pipe(err: &Error) -> bool {
     matches!(err, Error::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-fn scan_with(settings: &ScanSettings, baseline: Option<&Path>) -> Result<ScanResult> {
+fn scan_with(
+    settings: &ScanSettings,
+    git: &GitArgs,
+    baseline: Option<&Path>,
+) -> Result<ScanResult> {
     if !settings.path.exists() {
         return Err(Error::Usage(format!(
             "{}: no such file or directory",
@@ -79,11 +89,45 @@ fn scan_with(settings: &ScanSettings, baseline: Option<&Path>) -> Result<ScanRes
             None => Default::default(),
         },
     };
-    Ok(scan::scan(&opts, &cfg.rules, &ignores))
+    if git.history {
+        let hopts = history_options(settings, git)?;
+        scan::history::scan_history(&opts, &hopts, &cfg.rules, &ignores)
+    } else if git.staged {
+        scan::staged::scan_staged(&opts, &cfg.rules, &ignores)
+    } else {
+        Ok(scan::scan(&opts, &cfg.rules, &ignores))
+    }
+}
+
+fn history_options(settings: &ScanSettings, git: &GitArgs) -> Result<HistoryOptions> {
+    let (ranges, refs): (Vec<&String>, Vec<&String>) =
+        git.refs.iter().partition(|r| r.contains(".."));
+    if ranges.len() > 1 {
+        return Err(Error::Usage("give at most one A..B range".into()));
+    }
+    Ok(HistoryOptions {
+        refs: refs.into_iter().cloned().collect(),
+        range: ranges.first().map(|r| r.to_string()),
+        since: git.since.as_deref().map(parse_date).transpose()?,
+        until: git.until.as_deref().map(parse_date).transpose()?,
+        max_blob_size: settings.max_file_size,
+        threads: settings.threads,
+    })
+}
+
+/// A date as git understands it: `2024-01-31`, RFC 3339 / 2822, `2 weeks ago`, `@1700000000`.
+fn parse_date(text: &str) -> Result<i64> {
+    gix::date::parse(text, Some(gix::date::Zoned::now()))
+        .map(|t| t.seconds)
+        .map_err(|_| {
+            Error::Usage(format!(
+                "invalid date {text:?}: use e.g. 2024-01-31 or \"2 weeks ago\""
+            ))
+        })
 }
 
 fn run_scan(args: &ScanArgs) -> Result<Outcome> {
-    let result = scan_with(&args.settings, args.baseline.as_deref())?;
+    let result = scan_with(&args.settings, &args.git, args.baseline.as_deref())?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let opts = RenderOptions {
         redact: !args.no_redact,
@@ -122,7 +166,7 @@ fn outcome(result: &ScanResult, threshold: crate::finding::Severity) -> Outcome 
 }
 
 fn run_baseline(args: &BaselineArgs) -> Result<Outcome> {
-    let result = scan_with(&args.settings, None)?;
+    let result = scan_with(&args.settings, &args.git, None)?;
     let opts = RenderOptions {
         redact: true,
         color: false,

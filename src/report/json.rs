@@ -6,10 +6,13 @@
 //! keeps `version` 1; renaming, removing or retyping one bumps it. `findings[].fingerprint` is
 //! what baselines read back, so its path and meaning never change within a version.
 
+mod git;
+
 use super::{scrub, secret_text, to_json, RenderOptions};
 use crate::diag::{Diagnostic, Level};
 use crate::finding::{Category, Finding, Severity};
 use crate::result::{ScanResult, ScanStats};
+use git::{mode_name, JsonProvenance, JsonVcs};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -29,6 +32,9 @@ struct Report<'a> {
     version: u32,
     tool: Tool,
     root: &'a str,
+    mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vcs: Option<JsonVcs<'a>>,
     redacted: bool,
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
@@ -74,6 +80,7 @@ struct Stats {
     suppressed_inline: u64,
     suppressed_ignore_file: u64,
     suppressed_baseline: u64,
+    commits: u64,
     duration_ms: u64,
 }
 
@@ -90,6 +97,8 @@ struct JsonFinding<'a> {
     remediation: String,
     tags: &'a [String],
     fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provenance: Option<JsonProvenance<'a>>,
 }
 
 #[derive(Serialize)]
@@ -129,6 +138,8 @@ impl<'a> Report<'a> {
                 version: env!("CARGO_PKG_VERSION"),
             },
             root: &result.root,
+            mode: mode_name(result.mode),
+            vcs: result.vcs.as_ref().map(|v| JsonVcs::new(v, opts)),
             redacted: opts.redact,
             summary: Summary::new(result),
             findings: result
@@ -186,6 +197,7 @@ impl Stats {
             suppressed_inline: s.suppressed_inline,
             suppressed_ignore_file: s.suppressed_ignore_file,
             suppressed_baseline: s.suppressed_baseline,
+            commits: s.commits,
             duration_ms: s.duration_ms,
         }
     }
@@ -216,6 +228,10 @@ impl<'a> JsonFinding<'a> {
             remediation: scrub(&f.remediation, f, opts),
             tags: &f.tags,
             fingerprint: f.fingerprint.as_str(),
+            provenance: f
+                .provenance
+                .as_ref()
+                .map(|p| JsonProvenance::new(p, f, opts)),
         }
     }
 }
@@ -242,7 +258,7 @@ fn round2(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata::{clean, github_token, sample};
+    use crate::report::testdata::{clean, github_token, history, sample, staged};
     use serde_json::Value;
 
     const SCHEMA: &str = include_str!("../../docs/json-report.schema.json");
@@ -270,9 +286,25 @@ mod tests {
     fn schema_errors(report: &Value) -> Vec<String> {
         let mut schema = parse(SCHEMA);
         strict(&mut schema);
-        let validator = jsonschema::validator_for(&schema).expect("our schema compiles");
+        errors_against(&schema, report)
+    }
+
+    /// Errors of `value` against one of our schema's `$defs` (strict), e.g. `finding`.
+    fn def_errors(def: &str, value: &Value) -> Vec<String> {
+        let mut full = parse(SCHEMA);
+        strict(&mut full);
+        let schema = serde_json::json!({
+            "$schema": full["$schema"].clone(),
+            "$defs": full["$defs"].clone(),
+            "$ref": format!("#/$defs/{def}"),
+        });
+        errors_against(&schema, value)
+    }
+
+    fn errors_against(schema: &Value, value: &Value) -> Vec<String> {
+        let validator = jsonschema::validator_for(schema).expect("our schema compiles");
         validator
-            .iter_errors(report)
+            .iter_errors(value)
             .map(|e| format!("{}: {e}", e.instance_path()))
             .collect()
     }
@@ -280,7 +312,7 @@ mod tests {
     #[test]
     fn report_is_valid_against_our_schema() {
         let opts = RenderOptions::default();
-        for result in [sample(), clean()] {
+        for result in [sample(), clean(), history(), staged()] {
             let report = parse(&render(&result, &opts));
             assert_eq!(schema_errors(&report), Vec::<String>::new());
             let loose = jsonschema::validator_for(&parse(SCHEMA)).expect("our schema compiles");
@@ -288,15 +320,24 @@ mod tests {
         }
     }
 
+    /// The first JSON example of the docs is a whole report, the second a history finding.
     #[test]
-    fn documented_example_is_valid() {
+    fn documented_examples_are_valid() {
         let doc = include_str!("../../docs/json-report.md");
-        let example = doc
+        let examples: Vec<Value> = doc
             .split("```json\n")
-            .nth(1)
-            .and_then(|rest| rest.split("```").next())
-            .expect("docs/json-report.md has a JSON example");
-        assert_eq!(schema_errors(&parse(example)), Vec::<String>::new());
+            .skip(1)
+            .filter_map(|rest| rest.split("```").next())
+            .map(parse)
+            .collect();
+        assert_eq!(
+            examples.len(),
+            2,
+            "docs/json-report.md has two JSON examples"
+        );
+        assert_eq!(schema_errors(&examples[0]), Vec::<String>::new());
+        assert_eq!(def_errors("finding", &examples[1]), Vec::<String>::new());
+        assert!(examples[1]["provenance"]["also_in"].is_array());
     }
 
     #[test]
@@ -305,6 +346,16 @@ mod tests {
         report["findings"][0]["severity"] = Value::from("dire");
         report["version"] = Value::from(2);
         assert_eq!(schema_errors(&report).len(), 2);
+        let mut report = parse(&render(&history(), &RenderOptions::default()));
+        report["mode"] = Value::from("blame");
+        report["findings"][0]["provenance"]["in_head"] = Value::from("no");
+        report["findings"][0]["provenance"]["also_in"][0]["sha"] = Value::from("x");
+        assert_eq!(
+            schema_errors(&report).len(),
+            3,
+            "{:?}",
+            schema_errors(&report)
+        );
     }
 
     #[test]
@@ -371,6 +422,7 @@ mod tests {
             "version": "[version]"
           },
           "root": ".",
+          "mode": "tree",
           "redacted": true,
           "summary": {
             "total": 0,
@@ -394,6 +446,7 @@ mod tests {
               "suppressed_inline": 0,
               "suppressed_ignore_file": 0,
               "suppressed_baseline": 0,
+              "commits": 0,
               "duration_ms": 3
             }
           },

@@ -4,13 +4,15 @@
 //! Renderers return a `String` and never print, scan, read files or look at the environment: the
 //! CLI decides where the text goes and whether colour is wanted. This module also owns the rules
 //! every format shares, so that they cannot drift apart: when the raw secret may appear
-//! (`secret_text`) and scrubbing it out of free text (`scrub`).
+//! (`secret_text`), scrubbing it out of free text (`scrub`), and how a commit's author reads
+//! (`commit_author`). `remote` keeps credentials in git remote URLs out of every format.
 
 mod json;
+mod remote;
 mod sarif;
 mod text;
 
-use crate::finding::Finding;
+use crate::finding::{CommitInfo, Finding};
 use crate::result::ScanResult;
 
 // For the tests of other modules (e.g. the CLI's) that render SARIF.
@@ -83,6 +85,15 @@ pub(crate) fn scrub(text: &str, finding: &Finding, opts: &RenderOptions) -> Stri
     }
 }
 
+/// `Jane Dev <jane@example.com>`; either part alone when the other is empty.
+pub(crate) fn commit_author(commit: &CommitInfo) -> String {
+    match (commit.author_name.trim(), commit.author_email.trim()) {
+        (name, "") => name.to_owned(),
+        ("", email) => format!("<{email}>"),
+        (name, email) => format!("{name} <{email}>"),
+    }
+}
+
 /// Serializes a report document. Our documents are plain structs and maps with string keys, for
 /// which serde_json cannot fail; should it ever, the output says so instead of panicking.
 pub(crate) fn to_json<T: serde::Serialize>(doc: &T) -> String {
@@ -102,9 +113,15 @@ pub(crate) mod testdata {
     use crate::catalog::RuleMeta;
     use crate::diag::Diagnostic;
     use crate::finding::{
-        fingerprint, Category, Evidence, Finding, Location, RuleId, Secret, Severity,
+        fingerprint, Category, CommitInfo, Evidence, Finding, Location, Occurrence, Provenance,
+        RuleId, Secret, Severity,
     };
-    use crate::result::{ScanResult, ScanStats};
+    use crate::result::{ScanMode, ScanResult, ScanStats, VcsInfo};
+
+    /// The commit that introduced the history finding's secret.
+    pub(crate) const INTRODUCED: &str = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b";
+    /// HEAD of the history and staged scans.
+    pub(crate) const HEAD: &str = "fedcba9876543210fedcba9876543210fedcba98";
 
     /// The raw secret of the first finding.
     pub(crate) fn github_token() -> String {
@@ -151,6 +168,7 @@ pub(crate) mod testdata {
             remediation: meta.help.clone(),
             tags: meta.tags.clone(),
             fingerprint: fingerprint(&meta.id, path, secret),
+            provenance: None,
         }
     }
 
@@ -195,6 +213,108 @@ pub(crate) mod testdata {
                 ..ScanStats::default()
             },
             rules: vec![aws, gh],
+            ..ScanResult::default()
+        }
+    }
+
+    fn github_rule() -> RuleMeta {
+        rule(
+            "github-pat",
+            Severity::Critical,
+            "GitHub personal access token",
+            "Revoke the token on GitHub.",
+        )
+    }
+
+    fn aws_rule() -> RuleMeta {
+        rule(
+            "aws-access-key",
+            Severity::High,
+            "AWS access key",
+            "Rotate the key in IAM.",
+        )
+    }
+
+    fn commit(id: &str, summary: &str) -> CommitInfo {
+        CommitInfo {
+            id: id.into(),
+            author_name: "Jane Dev".into(),
+            author_email: "jane@example.com".into(),
+            date: "2024-03-01T09:30:00Z".into(),
+            summary: summary.into(),
+        }
+    }
+
+    /// A `--history` scan of a repository with an SSH remote. The first finding was introduced in
+    /// [`INTRODUCED`], removed since and copied to two more places; the second is still in HEAD.
+    pub(crate) fn history() -> ScanResult {
+        let (gh, aws) = (github_rule(), aws_rule());
+        let mut gone = finding(&gh, "deploy/run.sh", 4, &github_token());
+        gone.location.commit = Some(INTRODUCED.into());
+        gone.provenance = Some(Provenance {
+            introduced: commit(INTRODUCED, "Add deploy script"),
+            in_head: false,
+            also_in: vec![
+                Occurrence {
+                    commit: "89abcdef0123456789abcdef0123456789abcdef".into(),
+                    path: "deploy/run.sh".into(),
+                },
+                Occurrence {
+                    commit: "0011223344556677889900112233445566778899".into(),
+                    path: "scripts/old deploy.sh".into(),
+                },
+            ],
+        });
+        let mut kept = finding(&aws, "src/main.rs", 12, &aws_key());
+        kept.location.commit = Some(HEAD.into());
+        kept.provenance = Some(Provenance {
+            introduced: commit(HEAD, "Wire up S3 uploads"),
+            in_head: true,
+            also_in: Vec::new(),
+        });
+        ScanResult {
+            root: ".".into(),
+            root_uri: Some("file:///work/project/".into()),
+            findings: vec![gone, kept],
+            stats: ScanStats {
+                files_scanned: 25,
+                bytes_scanned: 2_500_000,
+                commits: 7,
+                duration_ms: 40,
+                ..ScanStats::default()
+            },
+            rules: vec![aws, gh],
+            mode: ScanMode::History,
+            vcs: Some(VcsInfo {
+                repository_uri: Some("git@github.com:acme/app.git".into()),
+                revision_id: Some(HEAD.into()),
+                branch: Some("main".into()),
+            }),
+            ..ScanResult::default()
+        }
+    }
+
+    /// A `--staged` scan with one finding, in a repository without a remote.
+    pub(crate) fn staged() -> ScanResult {
+        let aws = aws_rule();
+        ScanResult {
+            root: ".".into(),
+            root_uri: Some("file:///work/project/".into()),
+            findings: vec![finding(&aws, "src/main.rs", 12, &aws_key())],
+            stats: ScanStats {
+                files_scanned: 2,
+                bytes_scanned: 900,
+                duration_ms: 5,
+                ..ScanStats::default()
+            },
+            rules: vec![aws],
+            mode: ScanMode::Staged,
+            vcs: Some(VcsInfo {
+                repository_uri: None,
+                revision_id: Some(HEAD.into()),
+                branch: Some("feature".into()),
+            }),
+            ..ScanResult::default()
         }
     }
 
@@ -215,7 +335,7 @@ pub(crate) mod testdata {
 
 #[cfg(test)]
 mod tests {
-    use super::testdata::{aws_key, github_token, sample};
+    use super::testdata::{aws_key, github_token, history, sample, staged};
     use super::*;
 
     const ALL: [Format; 3] = [Format::Text, Format::Json, Format::Sarif];
@@ -270,5 +390,56 @@ mod tests {
             ..RenderOptions::default()
         };
         assert_eq!(scrub(&text, f, &raw), text);
+    }
+
+    #[test]
+    fn commit_summaries_and_remotes_are_redacted_in_every_format() {
+        let mut result = history();
+        let token = format!("glpat-{}", "Zq9".repeat(7));
+        if let Some(p) = result.findings[0].provenance.as_mut() {
+            p.introduced.summary = format!("Add deploy script with {}", github_token());
+        }
+        if let Some(vcs) = result.vcs.as_mut() {
+            vcs.repository_uri = Some(format!("https://oauth2:{token}@gitlab.com/acme/app.git"));
+        }
+        let raw = RenderOptions {
+            redact: false,
+            ..RenderOptions::default()
+        };
+        for format in ALL {
+            let out = render(&result, format, &RenderOptions::default());
+            for secret in [github_token(), aws_key(), token.clone()] {
+                assert!(!out.contains(&secret), "{format:?} leaks {secret}:\n{out}");
+            }
+            assert!(out.contains("Add deploy script with ghp_…(40 chars)"));
+            assert!(render(&result, format, &raw).contains(&github_token()));
+        }
+        for format in [Format::Json, Format::Sarif] {
+            let out = render(&result, format, &RenderOptions::default());
+            assert!(
+                out.contains("https://gitlab.com/acme/app.git"),
+                "{format:?}"
+            );
+            assert!(render(&result, format, &raw).contains(&token), "{format:?}");
+        }
+        assert!(render(&staged(), Format::Text, &RenderOptions::default()).contains("AKIA…"));
+    }
+
+    #[test]
+    fn commit_author_reads_like_git() {
+        let result = history();
+        let commit = result.findings[0]
+            .provenance
+            .as_ref()
+            .map(|p| p.introduced.clone());
+        let Some(mut commit) = commit else {
+            panic!("history() has provenance");
+        };
+        assert_eq!(commit_author(&commit), "Jane Dev <jane@example.com>");
+        commit.author_email.clear();
+        assert_eq!(commit_author(&commit), "Jane Dev");
+        commit.author_name.clear();
+        commit.author_email = "ci@example.com".into();
+        assert_eq!(commit_author(&commit), "<ci@example.com>");
     }
 }

@@ -5,13 +5,17 @@
 //! GitHub specifics, per its "SARIF support for code scanning" page: `security-severity` is a
 //! string holding a number (and only counts on rules tagged `security`), `partialFingerprints`
 //! carries our own fingerprint so alerts survive line moves, and artifact URIs are relative to
-//! `%SRCROOT%`.
+//! `%SRCROOT%`. Git-based scans add `versionControlProvenance` (SARIF §3.14.8) when the repository
+//! has a remote, and history findings their commit in the result's property bag.
+
+mod git;
 
 use super::{scrub, secret_text, to_json, RenderOptions};
 use crate::catalog::RuleMeta;
 use crate::diag::{Diagnostic, Level};
 use crate::finding::{Finding, Severity};
 use crate::result::ScanResult;
+use git::{provenance_properties, vcs_details};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
@@ -65,6 +69,11 @@ fn run(result: &ScanResult, opts: &RenderOptions) -> Run {
         .column_kind(json!("unicodeCodePoints"))
         .build();
     run.original_uri_base_ids = result.root_uri.as_deref().map(src_root);
+    run.version_control_provenance = result
+        .vcs
+        .as_ref()
+        .and_then(|vcs| vcs_details(vcs, opts))
+        .map(|details| vec![details]);
     run
 }
 
@@ -153,6 +162,9 @@ fn result_of(f: &Finding, rule_index: Option<usize>, opts: &RenderOptions) -> Sa
     ]);
     if let Some(commit) = &loc.commit {
         props.insert("commit".to_owned(), json!(commit));
+    }
+    if let Some(provenance) = &f.provenance {
+        props.extend(provenance_properties(provenance, f, opts));
     }
     let mut out = SarifResult::builder()
         .rule_id(f.rule_id.as_str())
@@ -315,7 +327,7 @@ pub(crate) fn sarif_schema_errors(doc: &serde_json::Value) -> Option<Vec<String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata::{aws_key, clean, github_token, sample};
+    use crate::report::testdata::{aws_key, clean, github_token, history, sample, staged};
     use serde_json::Value;
 
     fn sarif(result: &ScanResult, opts: &RenderOptions) -> Value {
@@ -324,7 +336,7 @@ mod tests {
 
     #[test]
     fn valid_against_the_official_schema() {
-        for result in [sample(), clean()] {
+        for result in [sample(), clean(), history(), staged()] {
             let doc = sarif(&result, &RenderOptions::default());
             if let Some(errors) = sarif_schema_errors(&doc) {
                 assert_eq!(errors, Vec::<String>::new());

@@ -1,15 +1,19 @@
-//! The text report: findings grouped by file, then diagnostics, then a one-line summary.
+//! The text report: findings grouped by file, then diagnostics, then a one-line summary, then,
+//! for a `--staged` scan that found something, how to deal with a false positive.
 //!
 //! Colour is plain ANSI SGR escapes, written only when asked for: deciding whether the terminal
 //! wants it (`NO_COLOR`, `--color`, is-a-tty) is the CLI's business. Output is deterministic; the
 //! scan duration is the only value that changes from run to run. Control characters coming from
 //! file names or messages are escaped so that a hostile path cannot drive the terminal.
 
-use super::{scrub, secret_text, RenderOptions};
+mod summary;
+
+use super::{commit_author, scrub, secret_text, RenderOptions};
 use crate::diag::{Diagnostic, Level};
-use crate::finding::{Finding, Severity};
-use crate::result::{ScanResult, ScanStats};
+use crate::finding::{Finding, Occurrence, Provenance, Severity};
+use crate::result::{ScanMode, ScanResult};
 use std::fmt::Write as _;
+use summary::summary;
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -21,10 +25,24 @@ const CYAN: &str = "\x1b[36m";
 
 /// Indent of the lines under a finding's header.
 const DETAIL: &str = "      ";
+/// How many of a history finding's other occurrences the text names.
+const ALSO_IN_SHOWN: usize = 3;
+
+/// After the summary of a `--staged` scan with findings: the pre-commit hook's user needs a way
+/// out that is not `--no-verify`. `.preflight-allow` is `suppress::ALLOW_FILE`.
+const STAGED_HINT: &str = "\
+hint: if a finding is a false positive, either
+  - add a `preflight:allow` comment on its line (then `git add` the file again),
+  - add its fingerprint (shown above) to .preflight-allow, or
+  - accept all current findings: `preflight baseline .preflight-baseline.json`
+    (the pre-commit hook honours that baseline).
+hint: to commit anyway, once and at your own risk: git commit --no-verify";
 
 /// Renders the text report.
 pub(super) fn render(result: &ScanResult, opts: &RenderOptions) -> String {
     let paint = Paint(opts.color);
+    // The staged hint offers allowing a finding by its fingerprint: show it where it is needed.
+    let show_fingerprint = result.mode == ScanMode::Staged;
     let mut out = String::new();
     for (path, group) in by_file(&result.findings) {
         if !out.is_empty() {
@@ -33,6 +51,9 @@ pub(super) fn render(result: &ScanResult, opts: &RenderOptions) -> String {
         let _ = writeln!(out, "{}", paint.wrap(BOLD, &clean(path)));
         for finding in group {
             write_finding(&mut out, finding, opts, paint);
+            if show_fingerprint {
+                let _ = writeln!(out, "{DETAIL}fingerprint: {}", finding.fingerprint);
+            }
         }
     }
     if opts.quiet {
@@ -50,6 +71,13 @@ pub(super) fn render(result: &ScanResult, opts: &RenderOptions) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "{}", paint.wrap(BOLD, &summary(result)));
+    if result.mode == ScanMode::Staged && !result.findings.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            STAGED_HINT.replace("hint:", &paint.wrap(CYAN, "hint:"))
+        );
+    }
     out
 }
 
@@ -80,13 +108,80 @@ fn write_finding(out: &mut String, f: &Finding, opts: &RenderOptions, paint: Pai
     if let Some(evidence) = evidence_line(f, opts) {
         let _ = writeln!(out, "{DETAIL}{}", clean(&evidence));
     }
-    if let Some(commit) = &loc.commit {
-        let _ = writeln!(out, "{DETAIL}commit: {}", clean(commit));
+    match (&f.provenance, &loc.commit) {
+        (Some(provenance), _) => write_provenance(out, f, provenance, opts, paint),
+        (None, Some(commit)) => {
+            let _ = writeln!(out, "{DETAIL}commit: {}", clean(commit));
+        }
+        (None, None) => {}
     }
     let fix = one_line(&scrub(&f.remediation, f, opts));
     if !fix.is_empty() {
         let _ = writeln!(out, "{DETAIL}fix: {}", clean(&fix));
     }
+}
+
+/// `commit 1a2b3c4d (2024-03-01) Jane Dev <jane@example.com>: Add deploy script`, then whether
+/// HEAD still has it and where else it is.
+fn write_provenance(
+    out: &mut String,
+    f: &Finding,
+    provenance: &Provenance,
+    opts: &RenderOptions,
+    paint: Paint,
+) {
+    let commit = &provenance.introduced;
+    let mut line = format!(
+        "commit {}",
+        paint.wrap(YELLOW, &clean(short_id(&commit.id)))
+    );
+    let day = commit.date.get(..10).unwrap_or(&commit.date);
+    if !day.is_empty() {
+        let _ = write!(line, " ({})", clean(day));
+    }
+    let author = one_line(&commit_author(commit));
+    if !author.is_empty() {
+        let _ = write!(line, " {}", clean(&author));
+    }
+    let summary = one_line(&scrub(&commit.summary, f, opts));
+    if !summary.is_empty() {
+        let _ = write!(line, ": {}", clean(&summary));
+    }
+    let _ = writeln!(out, "{DETAIL}{line}");
+    if !provenance.in_head {
+        let _ = writeln!(out, "{DETAIL}history only: removed since");
+    }
+    if let Some(also) = also_in_line(&provenance.also_in) {
+        let _ = writeln!(out, "{DETAIL}{}", clean(&also));
+    }
+}
+
+/// `also in: 2 more commits/paths: 89abcdef:deploy/run.sh, 00112233:old.sh`, at most
+/// [`ALSO_IN_SHOWN`] named.
+fn also_in_line(also_in: &[Occurrence]) -> Option<String> {
+    let n = also_in.len();
+    if n == 0 {
+        return None;
+    }
+    let mut shown: Vec<String> = also_in
+        .iter()
+        .take(ALSO_IN_SHOWN)
+        .map(|o| format!("{}:{}", short_id(&o.commit), o.path))
+        .collect();
+    if n > ALSO_IN_SHOWN {
+        shown.push("…".to_owned());
+    }
+    let what = if n == 1 {
+        "commit/path"
+    } else {
+        "commits/paths"
+    };
+    Some(format!("also in: {n} more {what}: {}", shown.join(", ")))
+}
+
+/// The first 8 characters of a commit id, as `git log --abbrev=8` shows it.
+fn short_id(id: &str) -> &str {
+    id.char_indices().nth(8).map_or(id, |(i, _)| &id[..i])
 }
 
 /// `secret: ghp_…(40 chars) (entropy 4.12, decoded from base64)`.
@@ -112,110 +207,6 @@ fn diagnostic_line(diag: &Diagnostic, paint: Paint) -> String {
         Some(path) => format!("{label}: {}: {message}", clean(path)),
         None => format!("{label}: {message}"),
     }
-}
-
-/// `3 findings (1 critical, 2 high) in 2 files; scanned 10 files (1.2 MB) in 12 ms; ...`.
-fn summary(result: &ScanResult) -> String {
-    let mut parts = vec![findings_clause(result), scanned_clause(&result.stats)];
-    parts.extend(skipped_clause(&result.stats));
-    parts.extend(suppressed_clause(&result.stats));
-    parts.extend(diagnostics_clause(&result.diagnostics));
-    parts.join("; ")
-}
-
-fn findings_clause(result: &ScanResult) -> String {
-    let total = result.findings.len();
-    if total == 0 {
-        return "no findings".to_owned();
-    }
-    let counts: Vec<String> = result
-        .severity_counts()
-        .into_iter()
-        .map(|(sev, n)| format!("{n} {sev}"))
-        .collect();
-    let files = by_file(&result.findings).len();
-    format!(
-        "{} ({}) in {}",
-        plural(total, "finding"),
-        counts.join(", "),
-        plural(files, "file")
-    )
-}
-
-fn scanned_clause(stats: &ScanStats) -> String {
-    format!(
-        "scanned {} ({}) in {} ms",
-        plural64(stats.files_scanned, "file"),
-        human_bytes(stats.bytes_scanned),
-        stats.duration_ms
-    )
-}
-
-fn skipped_clause(stats: &ScanStats) -> Option<String> {
-    let parts = nonzero(&[
-        (stats.skipped_binary, "binary"),
-        (stats.skipped_too_large, "over size limit"),
-        (stats.skipped_excluded, "excluded"),
-    ]);
-    (!parts.is_empty()).then(|| format!("skipped {}", parts.join(", ")))
-}
-
-fn suppressed_clause(stats: &ScanStats) -> Option<String> {
-    let parts = nonzero(&[
-        (stats.suppressed_inline, "suppressed inline"),
-        (stats.suppressed_ignore_file, "suppressed by ignore file"),
-        (stats.suppressed_baseline, "suppressed by baseline"),
-    ]);
-    (!parts.is_empty()).then(|| parts.join(", "))
-}
-
-fn diagnostics_clause(diags: &[Diagnostic]) -> Option<String> {
-    let count = |level| diags.iter().filter(|d| d.level == level).count() as u64;
-    let errors = count(Level::Error);
-    let warnings = count(Level::Warning);
-    let mut parts = Vec::new();
-    if errors > 0 {
-        parts.push(plural64(errors, "error"));
-    }
-    if warnings > 0 {
-        parts.push(plural64(warnings, "warning"));
-    }
-    (!parts.is_empty()).then(|| parts.join(", "))
-}
-
-fn nonzero(items: &[(u64, &str)]) -> Vec<String> {
-    items
-        .iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, what)| format!("{n} {what}"))
-        .collect()
-}
-
-fn plural(n: usize, word: &str) -> String {
-    plural64(n as u64, word)
-}
-
-fn plural64(n: u64, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-/// Decimal (SI) units, one decimal place from kB up: `512 B`, `1.2 MB`.
-fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
-    if bytes < 1000 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 999.95 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// Whitespace runs (newlines included) collapsed to one space.
@@ -267,7 +258,7 @@ impl Paint {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata::{clean as clean_scan, github_token, sample};
+    use crate::report::testdata::{clean as clean_scan, github_token, history, sample, staged};
     use crate::report::{render as render_any, Format};
 
     fn text(result: &ScanResult, opts: RenderOptions) -> String {
@@ -299,17 +290,6 @@ mod tests {
 
         3 findings (1 critical, 2 high) in 2 files; scanned 10 files (1.2 MB) in 12 ms; skipped 1 binary, 2 over size limit; 1 suppressed by baseline; 1 error, 1 warning
         ");
-    }
-
-    #[test]
-    fn summary_counts_severities_files_skips_and_suppressions() {
-        let out = text(&sample(), RenderOptions::default());
-        let last = out.lines().last().unwrap_or_default();
-        assert_eq!(
-            last,
-            "3 findings (1 critical, 2 high) in 2 files; scanned 10 files (1.2 MB) in 12 ms; \
-             skipped 1 binary, 2 over size limit; 1 suppressed by baseline; 1 error, 1 warning"
-        );
     }
 
     #[test]
@@ -369,12 +349,115 @@ mod tests {
     }
 
     #[test]
-    fn human_bytes_uses_si_units() {
-        assert_eq!(human_bytes(0), "0 B");
-        assert_eq!(human_bytes(999), "999 B");
-        assert_eq!(human_bytes(1000), "1.0 kB");
-        assert_eq!(human_bytes(1_234_567), "1.2 MB");
-        assert_eq!(human_bytes(999_999), "1.0 MB");
-        assert_eq!(human_bytes(u64::MAX), "18446.7 PB");
+    fn history_findings_name_their_commit() {
+        insta::assert_snapshot!(text(&history(), RenderOptions::default()), @r"
+        deploy/run.sh
+          4:9  CRITICAL  github-pat  GitHub personal access token
+              GitHub personal access token found
+              secret: ghp_…(40 chars) (entropy 4.12)
+              commit 1a2b3c4d (2024-03-01) Jane Dev <jane@example.com>: Add deploy script
+              history only: removed since
+              also in: 2 more commits/paths: 89abcdef:deploy/run.sh, 00112233:scripts/old deploy.sh
+              fix: Revoke the token on GitHub.
+
+        src/main.rs
+          12:9  HIGH      aws-access-key  AWS access key
+              AWS access key found
+              secret: AKIA…(20 chars) (entropy 4.12)
+              commit fedcba98 (2024-03-01) Jane Dev <jane@example.com>: Wire up S3 uploads
+              fix: Rotate the key in IAM.
+
+        2 findings (1 critical, 1 high) in 2 files; scanned 25 blobs (2.5 MB) in 7 commits in 40 ms
+        ");
+    }
+
+    #[test]
+    fn also_in_names_three_at_most() {
+        let at = |i: usize| Occurrence {
+            commit: format!("{i:040x}"),
+            path: format!("f{i}"),
+        };
+        assert_eq!(also_in_line(&[]), None);
+        assert_eq!(
+            also_in_line(&[at(1)]).as_deref(),
+            Some("also in: 1 more commit/path: 00000000:f1")
+        );
+        let five: Vec<Occurrence> = (1..=5).map(at).collect();
+        assert_eq!(
+            also_in_line(&five).as_deref(),
+            Some("also in: 5 more commits/paths: 00000000:f1, 00000000:f2, 00000000:f3, …")
+        );
+        assert_eq!(short_id("abc"), "abc");
+    }
+
+    #[test]
+    fn commit_lines_are_scrubbed_escaped_and_coloured() {
+        let mut result = history();
+        if let Some(p) = result.findings[0].provenance.as_mut() {
+            p.introduced.summary = format!("Add {}\x1b[2J\nmore", github_token());
+            p.introduced.author_name = "Eve\x1b]0;x\x07".into();
+        }
+        let out = text(&result, RenderOptions::default());
+        assert!(out.contains(
+            "commit 1a2b3c4d (2024-03-01) Eve\\u{1b}]0;x\\u{7} <jane@example.com>: \
+             Add ghp_…(40 chars)\\u{1b}[2J more\n"
+        ));
+        let opts = RenderOptions {
+            color: true,
+            ..RenderOptions::default()
+        };
+        assert!(text(&history(), opts).contains(&format!("commit {YELLOW}1a2b3c4d{RESET} (")));
+    }
+
+    #[test]
+    fn staged_scan_shows_fingerprints_and_how_to_allow() {
+        let result = staged();
+        let fp = result.findings[0].fingerprint.to_string();
+        let out = text(&result, RenderOptions::default()).replace(&fp, "[fingerprint]");
+        insta::assert_snapshot!(out, @r"
+        src/main.rs
+          12:9  HIGH      aws-access-key  AWS access key
+              AWS access key found
+              secret: AKIA…(20 chars) (entropy 4.12)
+              fix: Rotate the key in IAM.
+              fingerprint: [fingerprint]
+
+        1 finding (1 high) in 1 file; scanned 2 staged files (900 B) in 5 ms
+
+        hint: if a finding is a false positive, either
+          - add a `preflight:allow` comment on its line (then `git add` the file again),
+          - add its fingerprint (shown above) to .preflight-allow, or
+          - accept all current findings: `preflight baseline .preflight-baseline.json`
+            (the pre-commit hook honours that baseline).
+        hint: to commit anyway, once and at your own risk: git commit --no-verify
+        ");
+    }
+
+    #[test]
+    fn hint_only_for_staged_scans_with_findings_and_not_quiet() {
+        let quiet = RenderOptions {
+            quiet: true,
+            ..RenderOptions::default()
+        };
+        let out = text(&staged(), quiet);
+        assert!(
+            out.contains("fingerprint: ") && !out.contains("hint:"),
+            "{out}"
+        );
+        assert!(!out.contains("scanned"));
+        let mut nothing = staged();
+        nothing.findings.clear();
+        let out = text(&nothing, RenderOptions::default());
+        assert_eq!(out, "no findings; scanned 2 staged files (900 B) in 5 ms\n");
+        for result in [sample(), history()] {
+            let out = text(&result, RenderOptions::default());
+            assert!(!out.contains("hint:") && !out.contains("fingerprint:"));
+        }
+        let coloured = RenderOptions {
+            color: true,
+            ..RenderOptions::default()
+        };
+        let out = text(&staged(), coloured);
+        assert!(out.contains(&format!("{CYAN}hint:{RESET} to commit anyway")));
     }
 }

@@ -94,6 +94,19 @@ impl Allowlist {
         self.paths.iter().any(|re| re.is_match(path.as_bytes()))
     }
 
+    /// Whether a finding introduced by `commit` is allowed on the commit alone: an `OR` list
+    /// naming the commit, or an `AND` list whose only check is commits. History scans ask this
+    /// after attributing a finding, since one blob is shared by many commits.
+    pub fn allows_commit(&self, commit: &str) -> bool {
+        let named = self
+            .commits
+            .iter()
+            .any(|a| !a.is_empty() && commit.starts_with(a.as_str()));
+        let only_commits =
+            self.paths.is_empty() && self.regexes.is_empty() && self.stopwords.is_empty();
+        named && (!self.and || only_commits)
+    }
+
     /// Whether the candidate is allowed (dropped).
     pub fn allows(&self, c: &Candidate<'_>) -> bool {
         let mut checks: [Option<bool>; 4] = [None; 4];

@@ -110,7 +110,12 @@ fn windows(
     // Per rule: whether it applies to this path (checked once), and its open window.
     let mut applies: Vec<Option<bool>> = Vec::new();
     let mut open: Vec<Option<(usize, usize)>> = Vec::new();
-    for hit in ac.find_iter(data) {
+    // Leftmost-longest finds the longest keyword at each start; resuming one byte after the
+    // start (not after the end) also finds keywords that begin inside it and run past its end
+    // (`begin private key` / `private key-----`). Keywords nested inside it are implied by it.
+    let mut at = 0;
+    while let Some(hit) = ac.find(aho_corasick::Input::new(data).span(at..data.len())) {
+        at = hit.start() + 1;
         if applies.is_empty() {
             applies = vec![None; set.rules().len()];
             open = vec![None; set.rules().len()];
@@ -249,6 +254,37 @@ mod tests {
         let data = b"x\n-----BEGIN\nabc\n-----END\n";
         let (s, e) = window_around(data, 2, 7, true);
         assert_eq!((s, e), (2, data.len()));
+    }
+
+    fn set_of(toml: &str) -> RuleSet {
+        let file = crate::secrets::toml::parse(toml).expect("parses");
+        RuleSet::from_files(vec![("t".into(), file)]).expect("builds")
+    }
+
+    #[test]
+    fn keywords_that_overlap_partly_both_trigger() {
+        // "alpha-be" is found first at the same place "a-beta" starts inside it.
+        let set = set_of(
+            "[[rules]]\nid = \"one\"\nregex = 'alpha-be[a-z]+'\nkeywords = [\"alpha-be\"]\n\
+             [[rules]]\nid = \"two\"\nregex = 'a-beta[0-9]+'\nkeywords = [\"a-beta\"]\n",
+        );
+        let found = scan_text(&set, "f.txt", None, b"x alpha-beta42 y\n");
+        let ids: Vec<&str> = found
+            .matches
+            .iter()
+            .map(|m| set.rule(m.rule).id.as_str())
+            .collect();
+        assert_eq!(ids, ["one", "two"]);
+    }
+
+    #[test]
+    fn keywords_match_case_insensitively_and_nested() {
+        let set = set_of(
+            "[[rules]]\nid = \"tok\"\nregex = '(?i)token=([a-z0-9]{6})'\nkeywords = [\"token\"]\n\
+             [[rules]]\nid = \"gh\"\nregex = 'GH_TOKEN'\nkeywords = [\"gh_token\"]\n",
+        );
+        let found = scan_text(&set, "f.txt", None, b"GH_TOKEN=abc123\n");
+        assert_eq!(found.matches.len(), 2);
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub fn check_examples(set: &RuleSet) -> Vec<String> {
 /// on each (reported, or why not).
 pub fn explain(set: &RuleSet, path: &str, data: &[u8]) -> String {
     let lower = data.to_ascii_lowercase();
+    let found = scan_blob(set, path, None, data);
     let mut out = String::new();
     for rule in set.rules() {
         let hits: Vec<&str> = rule
@@ -69,10 +70,17 @@ pub fn explain(set: &RuleSet, path: &str, data: &[u8]) -> String {
             Some(Err(e)) => {
                 let _ = writeln!(out, "  regex does not compile: {e}");
             }
-            Some(Ok(re)) => explain_matches(set, rule, re, path, data, &mut out),
+            Some(Ok(re)) => {
+                let ctx = Context {
+                    set,
+                    path,
+                    data,
+                    found: &found.findings,
+                };
+                explain_matches(&ctx, rule, re, &mut out);
+            }
         }
     }
-    let found = scan_blob(set, path, None, data);
     let _ = writeln!(out, "result: {} finding(s)", found.findings.len());
     for f in &found.findings {
         let _ = writeln!(
@@ -84,14 +92,23 @@ pub fn explain(set: &RuleSet, path: &str, data: &[u8]) -> String {
     out
 }
 
+/// What `explain_matches` looks at besides the rule.
+struct Context<'a> {
+    set: &'a RuleSet,
+    path: &'a str,
+    data: &'a [u8],
+    found: &'a [crate::finding::Finding],
+}
+
 fn explain_matches(
-    set: &RuleSet,
+    ctx: &Context<'_>,
     rule: &super::rule::Rule,
     re: &regex::bytes::Regex,
-    path: &str,
-    data: &[u8],
     out: &mut String,
 ) {
+    let Context {
+        set, path, data, ..
+    } = *ctx;
     let mut any = false;
     for caps in re.captures_iter(data) {
         let Some(m) = caps.get(0) else { continue };
@@ -103,6 +120,7 @@ fn explain_matches(
         .unwrap_or(m);
         let secret = group.as_bytes();
         let line = data[..m.start()].iter().filter(|&&b| b == b'\n').count() + 1;
+        let last = line + m.as_bytes().iter().filter(|&&b| b == b'\n').count();
         let redacted = crate::finding::Secret::new(String::from_utf8_lossy(secret)).redacted();
         let entropy = shannon(secret);
         let _ = write!(
@@ -134,8 +152,15 @@ fn explain_matches(
             .any(|a| allowlist(a).is_ok_and(|a| a.allows(&candidate)))
         {
             "dropped: global allowlist".to_string()
-        } else {
+        } else if ctx
+            .found
+            .iter()
+            .any(|f| f.rule_id == rule.id && (line..=last).contains(&f.location.start_line))
+        {
             "kept".to_string()
+        } else {
+            // This explanation runs the regex over the whole file; the scan only near keywords.
+            "passes the checks, but the scan does not reach it: no keyword on its line".to_string()
         };
         let _ = writeln!(out, " -> {verdict}");
     }

@@ -99,6 +99,7 @@ fn finding(
         remediation: rule.help.clone(),
         tags: rule.tags.clone(),
         fingerprint: fp,
+        provenance: None,
     }
 }
 
@@ -122,6 +123,7 @@ fn path_finding(set: &RuleSet, r: usize, path: &str, commit: Option<&str>) -> Fi
         remediation: rule.help.clone(),
         tags: rule.tags.clone(),
         fingerprint: fingerprint(&rule.id, path, ""),
+        provenance: None,
     }
 }
 

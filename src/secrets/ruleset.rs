@@ -142,6 +142,24 @@ impl RuleSet {
         })
     }
 
+    /// Whether an allowlist of rule `id` (its own or a global one) allows findings introduced by
+    /// `commit`.
+    pub fn commit_allowed(&self, id: &crate::finding::RuleId, commit: &str) -> bool {
+        let own = self
+            .rules
+            .iter()
+            .find(|r| &r.id == id)
+            .map(|r| r.allowlists())
+            .unwrap_or_default();
+        let global = self.global.iter().filter(|lazy| {
+            lazy.source().target_rules.is_empty()
+                || lazy.source().target_rules.iter().any(|t| t == id.as_str())
+        });
+        own.iter()
+            .chain(global)
+            .any(|lazy| allowlist(lazy).is_ok_and(|a| a.allows_commit(commit)))
+    }
+
     /// Compiles every user-supplied rule and allowlist now, so bad regexes fail at load.
     pub fn validate_origin(&self, origin_prefix: &str) -> Result<(), String> {
         for rule in self

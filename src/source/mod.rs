@@ -3,6 +3,9 @@
 //! skipped; it knows nothing of rules or findings.
 
 pub mod fs;
+pub mod git;
+pub mod history;
+pub mod staged;
 
 /// One piece of content to scan.
 #[derive(Debug, Clone, Copy)]

@@ -2,4 +2,7 @@
 
 mod cli;
 mod common;
+mod git;
+mod history;
 mod scan;
+mod staged;

@@ -37,17 +37,39 @@ fn basic_tree_sarif_is_valid() {
     assert_eq!(run.code, 1);
     assert_valid_sarif(&run.stdout);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
-    let results = doc["runs"][0]["results"]
+    let mut results = doc["runs"][0]["results"]
         .as_array()
         .cloned()
         .unwrap_or_default();
     assert!(results.len() >= 5);
-    for r in &results {
+    for r in &mut results {
+        assert_eq!(r["ruleId"], rules_at(&doc, r)["id"]);
+        // The index moves whenever a rule is added; it was just checked.
+        r.as_object_mut().map(|o| o.remove("ruleIndex"));
         assert!(r["partialFingerprints"]["preflight/v1"].is_string());
         let loc = &r["locations"][0]["physicalLocation"]["artifactLocation"];
         assert_eq!(loc["uriBaseId"], "%SRCROOT%");
     }
-    snap("basic_sarif", &run.stdout);
+    // The driver lists every rule (hundreds, changing as rules are added): snapshot the results
+    // and the rule entries they point at.
+    let rules = &doc["runs"][0]["tool"]["driver"]["rules"];
+    let used: Vec<serde_json::Value> = results
+        .iter()
+        .filter_map(|r| {
+            let all = rules.as_array()?;
+            all.iter().find(|rule| rule["id"] == r["ruleId"]).cloned()
+        })
+        .collect();
+    let view = serde_json::json!({ "results": results, "rules_used": used });
+    snap(
+        "basic_sarif",
+        &serde_json::to_string_pretty(&view).expect("JSON"),
+    );
+}
+
+fn rules_at<'a>(doc: &'a serde_json::Value, result: &serde_json::Value) -> &'a serde_json::Value {
+    let i = result["ruleIndex"].as_u64().unwrap_or(u64::MAX) as usize;
+    &doc["runs"][0]["tool"]["driver"]["rules"][i]
 }
 
 #[test]

@@ -1,0 +1,118 @@
+//! Scans end to end: a source ([`tree`], [`history`], [`staged`]) feeds blobs to the secret
+//! scanner in parallel; [`finish`] then suppresses (ignore file, baseline), sorts and counts into
+//! a `ScanResult`. Nothing here prints.
+
+use crate::diag::Diagnostic;
+use crate::finding::{Finding, Fingerprint};
+use crate::result::{ScanMode, ScanResult, ScanStats, VcsInfo};
+use crate::secrets::RuleSet;
+use crate::suppress::IgnoreSet;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+pub mod history;
+pub mod staged;
+pub mod tree;
+
+pub use tree::scan;
+
+/// Default `--max-file-size`: 25 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 25 * 1024 * 1024;
+
+/// What to scan and how, whatever the source.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// The tree, file or repository to scan.
+    pub root: PathBuf,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Files (or blobs) larger than this are skipped.
+    pub max_file_size: u64,
+    /// Fingerprints not to report again.
+    pub baseline: BTreeSet<Fingerprint>,
+}
+
+/// What a source produced, before suppression.
+pub(crate) struct Raw {
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: ScanStats,
+    pub mode: ScanMode,
+    pub vcs: Option<VcsInfo>,
+}
+
+/// Applies the ignore file and the baseline, sorts, and assembles the result.
+pub(crate) fn finish(
+    opts: &ScanOptions,
+    rules: &RuleSet,
+    ignores: &IgnoreSet,
+    raw: Raw,
+    started: Instant,
+) -> ScanResult {
+    let Raw {
+        mut findings,
+        mut diagnostics,
+        mut stats,
+        mode,
+        vcs,
+    } = raw;
+    let before = findings.len();
+    findings.retain(|f| !ignores.ignores(f));
+    stats.suppressed_ignore_file += (before - findings.len()) as u64;
+    let before = findings.len();
+    findings.retain(|f| !opts.baseline.contains(&f.fingerprint));
+    stats.suppressed_baseline += (before - findings.len()) as u64;
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort();
+    diagnostics.dedup();
+    stats.duration_ms = started.elapsed().as_millis() as u64;
+    ScanResult {
+        root: opts.root.display().to_string(),
+        root_uri: root_uri(&opts.root),
+        findings,
+        diagnostics,
+        stats,
+        rules: rules.catalog(),
+        mode,
+        vcs,
+    }
+}
+
+/// Locks a mutex, recovering the data if another worker panicked while holding it.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// `file:///abs/root/` for SARIF's `%SRCROOT%`.
+pub(crate) fn root_uri(root: &Path) -> Option<String> {
+    let abs = std::fs::canonicalize(root).ok()?;
+    let dir = if abs.is_file() {
+        abs.parent()?.to_path_buf()
+    } else {
+        abs
+    };
+    let mut uri = String::from("file://");
+    for part in dir.to_string_lossy().split(std::path::MAIN_SEPARATOR) {
+        if !part.is_empty() {
+            uri.push('/');
+            uri.push_str(&percent_encode(part));
+        }
+    }
+    uri.push('/');
+    Some(uri)
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and `/`.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

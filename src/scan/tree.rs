@@ -1,0 +1,85 @@
+//! Working-tree scans: walk the tree, run the secret scanner on each file from the walker's
+//! threads, count what was skipped.
+
+use super::{finish, lock, Raw, ScanOptions};
+use crate::diag::Diagnostic;
+use crate::finding::Finding;
+use crate::result::{ScanMode, ScanResult, ScanStats};
+use crate::secrets::{scan_blob, RuleSet};
+use crate::source::fs::{walk, Event, WalkOptions};
+use crate::source::Skip;
+use crate::suppress::IgnoreSet;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Mutex;
+use std::time::Instant;
+
+#[derive(Default)]
+struct Counters {
+    files: AtomicU64,
+    bytes: AtomicU64,
+    binary: AtomicU64,
+    large: AtomicU64,
+    excluded: AtomicU64,
+    non_utf8: AtomicU64,
+    inline: AtomicU64,
+}
+
+/// Scans a working tree (or one file) for secrets.
+pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanResult {
+    let started = Instant::now();
+    let counters = Counters::default();
+    let findings: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
+    let diagnostics: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    let walk_opts = WalkOptions {
+        threads: opts.threads,
+        max_file_size: opts.max_file_size,
+    };
+    let add = |counter: &AtomicU64| {
+        counter.fetch_add(1, Relaxed);
+    };
+    walk(
+        &opts.root,
+        &walk_opts,
+        |path| rules.path_excluded(path),
+        |event| match event {
+            Event::Blob(blob) => {
+                add(&counters.files);
+                counters.bytes.fetch_add(blob.data.len() as u64, Relaxed);
+                let found = scan_blob(rules, blob.path, blob.commit, blob.data);
+                counters.inline.fetch_add(found.suppressed_inline, Relaxed);
+                if !found.findings.is_empty() {
+                    lock(&findings).extend(found.findings);
+                }
+            }
+            Event::Skipped(_, Skip::Binary) => add(&counters.binary),
+            Event::Skipped(_, Skip::TooLarge) => add(&counters.large),
+            Event::Skipped(_, Skip::Excluded) => add(&counters.excluded),
+            Event::NotUtf8(path) => {
+                add(&counters.non_utf8);
+                lock(&diagnostics).push(Diagnostic::warning(
+                    path,
+                    "not valid UTF-8; scanned as bytes",
+                ));
+            }
+            Event::Problem(d) => lock(&diagnostics).push(d),
+        },
+    );
+    let stats = ScanStats {
+        files_scanned: counters.files.into_inner(),
+        bytes_scanned: counters.bytes.into_inner(),
+        skipped_binary: counters.binary.into_inner(),
+        skipped_too_large: counters.large.into_inner(),
+        skipped_excluded: counters.excluded.into_inner(),
+        non_utf8: counters.non_utf8.into_inner(),
+        suppressed_inline: counters.inline.into_inner(),
+        ..Default::default()
+    };
+    let raw = Raw {
+        findings: findings.into_inner().unwrap_or_else(|p| p.into_inner()),
+        diagnostics: diagnostics.into_inner().unwrap_or_else(|p| p.into_inner()),
+        stats,
+        mode: ScanMode::Tree,
+        vcs: None,
+    };
+    finish(opts, rules, ignores, raw, started)
+}

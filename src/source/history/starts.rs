@@ -1,0 +1,151 @@
+//! Where a history walk starts and stops: `--ref`s, a range `A..B`, or every ref plus HEAD.
+//! Resolution failures of what the user named are errors; dangling refs found on their own are
+//! notes. The walk itself is in `walk`.
+
+use super::HistoryOptions;
+use crate::diag::Diagnostic;
+use crate::error::Error;
+use gix::bstr::ByteSlice;
+use gix::revision::plumbing::Spec;
+use gix::ObjectId;
+
+/// Commits to start from, and commits whose ancestry is excluded (`^A` of `A..B`), as in
+/// `git rev-list <refs> A..B`.
+#[derive(Debug, Default)]
+pub(super) struct Starts {
+    /// Walk from these commits.
+    pub include: Vec<ObjectId>,
+    /// Do not walk into these commits or their ancestors.
+    pub exclude: Vec<ObjectId>,
+    /// Dangling or non-commit refs met while listing every ref.
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Resolves the start points `opts` asks for.
+pub(super) fn resolve(repo: &gix::Repository, opts: &HistoryOptions) -> Result<Starts, Error> {
+    let mut starts = Starts::default();
+    if opts.refs.is_empty() && opts.range.is_none() {
+        every_ref(repo, &mut starts);
+    }
+    for spec in &opts.refs {
+        let id = repo
+            .rev_parse_single(spec.as_str())
+            .map_err(|err| Error::Usage(format!("--ref {spec}: {err}")))?;
+        starts
+            .include
+            .push(peel_to_commit(repo, id.detach(), "--ref", spec)?);
+    }
+    if let Some(range) = &opts.range {
+        resolve_range(repo, range, &mut starts)?;
+    }
+    starts.include.sort_unstable();
+    starts.include.dedup();
+    Ok(starts)
+}
+
+fn resolve_range(repo: &gix::Repository, range: &str, starts: &mut Starts) -> Result<(), Error> {
+    let spec = repo
+        .rev_parse(range)
+        .map_err(|err| Error::Usage(format!("range {range}: {err}")))?
+        .detach();
+    match spec {
+        Spec::Range { from, to } => {
+            starts
+                .exclude
+                .push(peel_to_commit(repo, from, "range", range)?);
+            starts
+                .include
+                .push(peel_to_commit(repo, to, "range", range)?);
+        }
+        Spec::Include(id) => starts
+            .include
+            .push(peel_to_commit(repo, id, "range", range)?),
+        Spec::Exclude(id) => starts
+            .exclude
+            .push(peel_to_commit(repo, id, "range", range)?),
+        _ => {
+            return Err(Error::Usage(format!(
+                "range {range}: only A..B ranges are supported"
+            )))
+        }
+    }
+    Ok(())
+}
+
+/// Peels annotated tags until a commit; anything else is a usage error naming `spec`.
+fn peel_to_commit(
+    repo: &gix::Repository,
+    id: ObjectId,
+    what: &str,
+    spec: &str,
+) -> Result<ObjectId, Error> {
+    let commit = repo
+        .find_object(id)
+        .and_then(|object| object.peel_to_commit())
+        .map_err(|err| Error::Usage(format!("{what} {spec}: {err}")))?;
+    Ok(commit.id)
+}
+
+/// Every ref except notes (whose commits hold notes, not code), plus HEAD (which may be
+/// detached). A ref that cannot be peeled to a commit is a note, never an error: one broken
+/// ref must not stop a history scan.
+fn every_ref(repo: &gix::Repository, starts: &mut Starts) {
+    let platform = match repo.references() {
+        Ok(platform) => platform,
+        Err(err) => {
+            starts.notes.push(Diagnostic::general_warning(format!(
+                "cannot list refs: {err}"
+            )));
+            return;
+        }
+    };
+    let iter = match platform.all() {
+        Ok(iter) => iter,
+        Err(err) => {
+            starts.notes.push(Diagnostic::general_warning(format!(
+                "cannot list refs: {err}"
+            )));
+            return;
+        }
+    };
+    for reference in iter {
+        match reference {
+            Ok(mut reference) => {
+                let name = reference.name().as_bstr().to_str_lossy().into_owned();
+                if name.starts_with("refs/notes/") {
+                    continue;
+                }
+                match reference.peel_to_id() {
+                    Ok(id) => add_ref_target(repo, &name, id.detach(), starts),
+                    Err(err) => starts.notes.push(Diagnostic::general_warning(format!(
+                        "ref {name} not scanned: {err}"
+                    ))),
+                }
+            }
+            Err(err) => starts.notes.push(Diagnostic::general_warning(format!(
+                "cannot read a ref: {err}"
+            ))),
+        }
+    }
+    // An unborn HEAD (no commit yet) is normal and not worth a note.
+    if let Ok(id) = repo.head_id() {
+        add_ref_target(repo, "HEAD", id.detach(), starts);
+    }
+}
+
+/// Adds the commit `name` points to; tags of trees or blobs hold no history and are noted.
+fn add_ref_target(repo: &gix::Repository, name: &str, id: ObjectId, starts: &mut Starts) {
+    match repo.try_find_header(id) {
+        Ok(Some(header)) if header.kind() == gix::objs::Kind::Commit => starts.include.push(id),
+        Ok(Some(header)) => starts.notes.push(Diagnostic::general_warning(format!(
+            "ref {name} points to a {}, not a commit: not scanned",
+            header.kind()
+        ))),
+        Ok(None) => starts.notes.push(Diagnostic::general_warning(format!(
+            "ref {name} points to missing object {id}"
+        ))),
+        Err(err) => starts.notes.push(Diagnostic::general_warning(format!(
+            "ref {name}: cannot read object {id}: {err}"
+        ))),
+    }
+}
