@@ -28,7 +28,7 @@ measure() {
   log=$(mktemp)
   for _ in $(seq "$runs"); do
     /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>&1 || true
-    read -r wall kb <"$log"
+    read -r wall kb < <(tail -n 1 "$log")
     if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN{exit !(a<b)}'; then best=$wall; rss=$kb; fi
   done
   rm -f "$log"

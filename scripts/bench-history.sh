@@ -19,15 +19,15 @@ runs=${RUNS:-1}
 [ -d "$repo" ] || { echo "bench: no repository at $repo" >&2; exit 2; }
 
 # Unique blob bytes reachable from all refs (what a scanner that reads each blob once must read).
-bytes=$(git -C "$repo" rev-list --objects --all |
+bytes=$(git -C "$repo" rev-list --objects --all | cut -d' ' -f1 |
   git -C "$repo" cat-file --batch-check='%(objecttype) %(objectsize)' |
-  awk '$1=="blob" {s+=$2} END {print s}')
+  awk '$1=="blob" {s+=$2} END {printf "%.0f\n", s}')
 commits=$(git -C "$repo" rev-list --all --count)
 source "$here/scripts/bench-common.sh"
-git -C "$repo" cat-file --batch-all-objects --batch >/dev/null # warm the page cache
+git -C "$repo" cat-file --batch-all-objects --batch >/dev/null 2>&1 || true # warm the page cache
 echo "repo: $repo ($commits commits, $((bytes / 1000000)) MB of unique blobs), $(nproc) cores"
 
 measure preflight "$preflight" scan "$repo" --history --format json --output /dev/null --quiet
-[ -x "$gitleaks" ] && measure gitleaks "$gitleaks" git "$repo" --no-banner --report-path /dev/null --report-format json --exit-code 0 --log-opts=--all
-[ -x "$kingfisher" ] && measure kingfisher "$kingfisher" scan "$repo" --git-history full --no-validate --no-update-check --format json --output /dev/null
+[ -x "$gitleaks" ] && measure gitleaks "$gitleaks" git "$repo" --no-banner --report-path "$walls/gitleaks.json" --report-format json --exit-code 0 --log-opts=--all
+[ -x "$kingfisher" ] && measure kingfisher "$kingfisher" scan "$repo" --git-history full --no-validate --no-update-check --format json --output "$walls/kingfisher.json"
 ratios

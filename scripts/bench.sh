@@ -23,8 +23,8 @@ find "$tree" -type f -print0 | xargs -0 cat >/dev/null # warm the page cache
 
 echo "tree: $tree ($((bytes / 1000000)) MB, $(find "$tree" -type f | wc -l) files), $(nproc) cores, best of $runs"
 measure preflight "$preflight" scan "$tree" --format json --output /dev/null --quiet
-[ -x "$gitleaks" ] && measure gitleaks "$gitleaks" dir "$tree" --no-banner --report-path /dev/null --report-format json --exit-code 0
-[ -x "$kingfisher" ] && measure kingfisher "$kingfisher" scan "$tree" --no-validate --no-update-check --format json --output /dev/null
+[ -x "$gitleaks" ] && measure gitleaks "$gitleaks" dir "$tree" --no-banner --report-path "$walls/gitleaks.json" --report-format json --exit-code 0
+[ -x "$kingfisher" ] && measure kingfisher "$kingfisher" scan "$tree" --no-validate --no-update-check --format json --output "$walls/kingfisher.json"
 ratios
 
 if [ -d "$small" ]; then
