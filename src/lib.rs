@@ -15,6 +15,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod deps;
 pub mod diag;
 pub mod error;
 pub mod finding;

@@ -1,0 +1,7 @@
+//! Lockfile parsers, one module per format (being built).
+
+pub mod cargo;
+pub mod npm;
+pub mod pylock;
+pub mod python;
+pub mod yarn;

@@ -1,0 +1,119 @@
+//! What a lockfile says about one package: the model every lockfile parser returns.
+
+use serde::Serialize;
+
+/// A package ecosystem, as OSV names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Ecosystem {
+    /// npm (package-lock, yarn, pnpm).
+    #[serde(rename = "npm")]
+    Npm,
+    /// The Python Package Index.
+    #[serde(rename = "PyPI")]
+    PyPI,
+    /// crates.io.
+    #[serde(rename = "crates.io")]
+    CratesIo,
+}
+
+/// Where a package comes from; only registry packages can be matched against advisories.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "location")]
+pub enum Source {
+    /// The ecosystem's registry (or a mirror of it).
+    Registry,
+    /// A git repository.
+    Git(String),
+    /// A local directory.
+    Path(String),
+    /// A tarball or wheel URL.
+    Url(String),
+    /// A member of the project's own workspace.
+    Workspace,
+}
+
+/// One resolved package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Package {
+    /// Ecosystem.
+    pub ecosystem: Ecosystem,
+    /// Name; PEP 503-normalised for PyPI; the real name for npm aliases (`npm:` specifiers).
+    pub name: String,
+    /// Exact resolved version.
+    pub version: String,
+    /// Whether a root (the project or a workspace member) depends on it directly.
+    pub direct: bool,
+    /// One dependency path from a root to this package (names, root first, this package last).
+    pub path: Vec<String>,
+    /// 1-based line in the lockfile where the package is declared.
+    pub line: usize,
+    /// Where it comes from.
+    pub source: Source,
+}
+
+/// A dependency that cannot be audited (unpinned requirement, unresolvable entry), and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unauditable {
+    /// Name as written.
+    pub name: String,
+    /// Why it cannot be audited (e.g. "not pinned with ==").
+    pub reason: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+/// A parsed lockfile.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Lockfile {
+    /// Packages, in file order.
+    pub packages: Vec<Package>,
+    /// Entries that cannot be audited.
+    pub unauditable: Vec<Unauditable>,
+}
+
+/// A lockfile that could not be parsed: the message names the line where known.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ParseError {
+    /// An error with a message.
+    pub fn new(message: impl Into<String>) -> Self {
+        ParseError {
+            message: message.into(),
+        }
+    }
+}
+
+/// PEP 503 normalisation: lowercase, runs of `-`, `_` and `.` become one `-`.
+pub fn normalize_pypi(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_pypi;
+
+    #[test]
+    fn pep503() {
+        assert_eq!(normalize_pypi("Django"), "django");
+        assert_eq!(normalize_pypi("zope.interface"), "zope-interface");
+        assert_eq!(normalize_pypi("Foo__Bar--baz"), "foo-bar-baz");
+    }
+}
