@@ -183,32 +183,9 @@ fn write_executable(path: &Path, text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::process::Command;
-
-    const GIT_ENV: [(&str, &str); 5] = [
-        ("GIT_CONFIG_NOSYSTEM", "1"),
-        ("GIT_AUTHOR_NAME", "T"),
-        ("GIT_AUTHOR_EMAIL", "t@example.com"),
-        ("GIT_COMMITTER_NAME", "T"),
-        ("GIT_COMMITTER_EMAIL", "t@example.com"),
-    ];
 
     fn git(dir: &Path, args: &[&str]) {
-        let status = Command::new("git")
-            .args([
-                "-c",
-                "init.defaultBranch=main",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(dir)
-            .envs(GIT_ENV)
-            .env_remove("GIT_INDEX_FILE")
-            .env_remove("GIT_DIR")
-            .status()
-            .expect("run git");
-        assert!(status.success(), "git {args:?} failed");
+        crate::source::testgit::git_in(dir, args, 1_704_067_200);
     }
 
     fn repo() -> tempfile::TempDir {

@@ -6,6 +6,8 @@ pub mod fs;
 pub mod git;
 pub mod history;
 pub mod staged;
+#[cfg(test)]
+pub(crate) mod testgit;
 
 /// One piece of content to scan.
 #[derive(Debug, Clone, Copy)]

@@ -394,40 +394,13 @@ fn one_line(err: &gix::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::process::Command;
 
     /// What a staged change reports: paths and added lines.
     type Summary<'a> = Vec<(&'a str, Vec<(usize, usize)>)>;
 
-    const GIT_ENV: [(&str, &str); 7] = [
-        ("GIT_CONFIG_NOSYSTEM", "1"),
-        ("GIT_AUTHOR_NAME", "T"),
-        ("GIT_AUTHOR_EMAIL", "t@example.com"),
-        ("GIT_AUTHOR_DATE", "2024-01-01T00:00:00Z"),
-        ("GIT_COMMITTER_NAME", "T"),
-        ("GIT_COMMITTER_EMAIL", "t@example.com"),
-        ("GIT_COMMITTER_DATE", "2024-01-01T00:00:00Z"),
-    ];
-
-    /// Runs `git` in `dir`, independent of the user's config.
+    /// Runs `git` in `dir`, independent of the user's config (2024-01-01T00:00:00Z).
     fn git(dir: &Path, args: &[&str], env: &[(&str, &Path)]) {
-        let status = Command::new("git")
-            .args([
-                "-c",
-                "init.defaultBranch=main",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(dir)
-            .envs(GIT_ENV)
-            // Run from a hook (`cargo test` in pre-commit), git's variables would aim elsewhere.
-            .env_remove("GIT_INDEX_FILE")
-            .env_remove("GIT_DIR")
-            .envs(env.iter().copied())
-            .status()
-            .expect("run git");
-        assert!(status.success(), "git {args:?} failed");
+        crate::source::testgit::git_env(dir, args, 1_704_067_200, env);
     }
 
     /// A scratch repository.

@@ -10,39 +10,7 @@ pub(super) fn secret() -> String {
     format!("ghp_{}", &"Hm7vQ2xKp9LzR4wE".repeat(3)[..36])
 }
 
-/// Runs git in `dir` with a fixed identity; panics with git's stderr on failure.
-pub(super) fn git_in(dir: &Path, args: &[&str], time: i64) -> String {
-    let date = format!("@{time} +0000");
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(["-c", "protocol.file.allow=always"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Ada")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
-        .env("GIT_COMMITTER_NAME", "Ada")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.invalid")
-        .env("GIT_AUTHOR_DATE", &date)
-        .env("GIT_COMMITTER_DATE", &date)
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .trim()
-        .to_string()
-}
+pub(super) use crate::source::testgit::git_in;
 
 /// A work tree with a repository, and a clock that advances a minute per commit.
 pub(super) struct Repo {
