@@ -2,6 +2,7 @@
 
 pub mod cargo;
 pub mod npm;
+pub mod pnpm;
 pub mod pylock;
 pub mod python;
 pub mod yarn;
