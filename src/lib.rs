@@ -25,3 +25,4 @@ pub mod scan;
 pub mod secrets;
 pub mod source;
 pub mod suppress;
+pub mod uri;

@@ -219,7 +219,7 @@ fn notification(diag: &Diagnostic) -> Notification {
 
 fn file_location(path: &str, region: Option<Region>) -> Location {
     let artifact = ArtifactLocation::builder()
-        .uri(percent_encode(path))
+        .uri(crate::uri::percent_encode(path))
         .uri_base_id(SRCROOT)
         .build();
     let mut physical = PhysicalLocation::builder()
@@ -275,22 +275,6 @@ fn pascal_case(id: &str) -> String {
                 .map(|first| first.to_uppercase().chain(chars).collect::<String>())
         })
         .collect()
-}
-
-/// A relative path as a URI reference (RFC 3986): unreserved characters and `/` stay, every
-/// other byte of the UTF-8 becomes `%XX`. `:` is encoded too, so that `c:x` cannot read as a
-/// scheme.
-fn percent_encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(char::from(byte));
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 /// Validates a SARIF document against the official 2.1.0 schema in `../shared/schemas/`
@@ -475,7 +459,10 @@ mod tests {
         assert_eq!(pascal_case("github-pat-classic"), "GithubPatClassic");
         assert_eq!(pascal_case("DC010"), "DC010");
         assert_eq!(pascal_case("aws_access.key"), "AwsAccessKey");
-        assert_eq!(percent_encode("a b/ü#?%.rs"), "a%20b/%C3%BC%23%3F%25.rs");
-        assert_eq!(percent_encode("c:x"), "c%3Ax");
+        assert_eq!(
+            crate::uri::percent_encode("a b/ü#?%.rs"),
+            "a%20b/%C3%BC%23%3F%25.rs"
+        );
+        assert_eq!(crate::uri::percent_encode("c:x"), "c%3Ax");
     }
 }

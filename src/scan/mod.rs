@@ -8,7 +8,7 @@ use crate::result::{ScanMode, ScanResult, ScanStats, VcsInfo};
 use crate::secrets::RuleSet;
 use crate::suppress::IgnoreSet;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -70,7 +70,7 @@ pub(crate) fn finish(
     stats.duration_ms = started.elapsed().as_millis() as u64;
     ScanResult {
         root: opts.root.display().to_string(),
-        root_uri: root_uri(&opts.root),
+        root_uri: crate::uri::dir_uri(&opts.root),
         findings,
         diagnostics,
         stats,
@@ -83,36 +83,4 @@ pub(crate) fn finish(
 /// Locks a mutex, recovering the data if another worker panicked while holding it.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// `file:///abs/root/` for SARIF's `%SRCROOT%`.
-pub(crate) fn root_uri(root: &Path) -> Option<String> {
-    let abs = std::fs::canonicalize(root).ok()?;
-    let dir = if abs.is_file() {
-        abs.parent()?.to_path_buf()
-    } else {
-        abs
-    };
-    let mut uri = String::from("file://");
-    for part in dir.to_string_lossy().split(std::path::MAIN_SEPARATOR) {
-        if !part.is_empty() {
-            uri.push('/');
-            uri.push_str(&percent_encode(part));
-        }
-    }
-    uri.push('/');
-    Some(uri)
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters and `/`.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
