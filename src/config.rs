@@ -3,6 +3,7 @@
 //! or the `--config` file. Later files add rules and allowlists; a rule with an existing id
 //! replaces it; `[extend] useDefault = false` drops the defaults and `disabledRules` drops rules.
 
+use crate::deps::ignore::DepIgnore;
 use crate::error::{Error, Result};
 use crate::secrets::toml::{parse, ConfigFile};
 use crate::secrets::{defaults, RuleSet};
@@ -22,6 +23,10 @@ pub struct Config {
     pub rules: RuleSet,
     /// The user config files that were read, in order.
     pub files: Vec<PathBuf>,
+    /// `[[deps.ignore]]` entries of every config file.
+    pub deps_ignores: Vec<DepIgnore>,
+    /// `[scan] exclude` of every config file: paths no scanner reads.
+    pub exclude: Option<regex::RegexSet>,
 }
 
 /// Loads the config for a scan of `root` (a directory, or a file whose directory is used).
@@ -49,6 +54,28 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
     for path in &user {
         read_with_extends(path, 0, &mut chain)?;
     }
+    let mut deps_ignores = Vec::new();
+    for (origin, file) in &chain {
+        for def in file.deps.iter().flat_map(|d| &d.ignore) {
+            let ignore = DepIgnore::from_def(def, origin).map_err(|message| Error::Config {
+                path: PathBuf::from(origin),
+                message,
+            })?;
+            deps_ignores.push(ignore);
+        }
+    }
+    let patterns: Vec<&String> = chain
+        .iter()
+        .flat_map(|(_, f)| f.scan.iter().flat_map(|s| &s.exclude))
+        .collect();
+    let exclude = if patterns.is_empty() {
+        None
+    } else {
+        Some(regex::RegexSet::new(patterns).map_err(|e| Error::Config {
+            path: user.last().cloned().unwrap_or_default(),
+            message: format!("[scan] exclude: {e}"),
+        })?)
+    };
     let use_default = !chain.iter().any(|(_, f)| {
         f.extend
             .as_ref()
@@ -78,7 +105,12 @@ pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Config> {
                     .to_string(),
             })?;
     }
-    Ok(Config { rules, files: user })
+    Ok(Config {
+        rules,
+        files: user,
+        deps_ignores,
+        exclude,
+    })
 }
 
 /// Reads one config file, after the files its `[extend] path` names.

@@ -45,6 +45,15 @@ impl Diagnostic {
         }
     }
 
+    /// An error that concerns no single file.
+    pub fn general_error(message: impl fmt::Display) -> Self {
+        Diagnostic {
+            level: Level::Error,
+            path: None,
+            message: message.to_string(),
+        }
+    }
+
     /// A warning that concerns no single file.
     pub fn general_warning(message: impl fmt::Display) -> Self {
         Diagnostic {

@@ -272,6 +272,50 @@ pub struct Finding {
     /// History scans: the commit that introduced it and where else it occurs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
+    /// Other places that explain the finding (an anchor's use site, the other file of a merge).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// Dependency findings: the package and the advisory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dependency: Option<Box<DependencyInfo>>,
+}
+
+/// A secondary location of a finding (SARIF `relatedLocations`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// Where.
+    pub location: Location,
+    /// What is there, in a few words.
+    pub message: String,
+}
+
+/// What a dependency finding is about: the package, and the advisory that affects it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DependencyInfo {
+    /// Ecosystem (`npm`, `PyPI`, `crates.io`).
+    pub ecosystem: String,
+    /// Package name.
+    pub package: String,
+    /// The version the lockfile pins.
+    pub version: String,
+    /// Whether a root depends on it directly.
+    pub direct: bool,
+    /// One dependency path, root first.
+    pub path: Vec<String>,
+    /// The advisory id the finding is reported under.
+    pub advisory: String,
+    /// The other ids of the same vulnerability (CVE, GHSA, PYSEC, RUSTSEC).
+    pub aliases: Vec<String>,
+    /// `vulnerability`, `malicious`, `unmaintained`, `unsound` or `notice`.
+    pub kind: String,
+    /// The smallest versions above the pinned one that are not affected (empty: no fix yet).
+    pub fixed: Vec<String>,
+    /// CVSS vector and base score, when the advisory has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<(String, f64)>,
+    /// A link to the advisory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl Finding {

@@ -76,6 +76,58 @@ pub struct ScanResult {
     pub mode: ScanMode,
     /// The repository, for git-based scans.
     pub vcs: Option<VcsInfo>,
+    /// What the dependency audit read, when the tree held lockfiles.
+    pub dependencies: Option<DepsSummary>,
+}
+
+/// What the dependency audit read and against what.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DepsSummary {
+    /// The lockfiles found.
+    pub lockfiles: Vec<LockSummary>,
+    /// Dependencies that cannot be audited: unpinned, or not from a registry.
+    pub unauditable: Vec<UnauditableDep>,
+    /// Registry packages looked up in the index.
+    pub audited: u64,
+    /// Findings dropped by `[[deps.ignore]]`.
+    pub ignored: u64,
+    /// The index audited against; `None` when the audit was skipped.
+    pub index: Option<IndexSummary>,
+}
+
+/// One lockfile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LockSummary {
+    /// Path relative to the scan root.
+    pub path: String,
+    /// Packages it lists.
+    pub packages: usize,
+}
+
+/// A dependency the audit could not check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnauditableDep {
+    /// The lockfile.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// Package name.
+    pub name: String,
+    /// Why: not pinned, or a git/path/URL/workspace source.
+    pub reason: String,
+}
+
+/// The advisory index a scan used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndexSummary {
+    /// Its directory.
+    pub dir: String,
+    /// Seconds since the Unix epoch when it was built.
+    pub built_at: u64,
+    /// Its age in whole days.
+    pub age_days: u64,
+    /// Advisories in it.
+    pub records: usize,
 }
 
 impl ScanResult {

@@ -12,12 +12,15 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// The advisory database directory (default: the user's cache dir, e.g. ~/.cache/preflight/db).
+    #[arg(long, global = true, value_name = "DIR", env = "PREFLIGHT_DB_DIR")]
+    pub db: Option<PathBuf>,
 }
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Scan a tree for hardcoded secrets.
+    /// Scan a tree: hardcoded secrets, and dependencies with known advisories.
     Scan(ScanArgs),
     /// Write a baseline (a JSON report of the current findings) for `scan --baseline`.
     Baseline(BaselineArgs),
@@ -27,6 +30,9 @@ pub enum Command {
     /// Install or remove the git pre-commit hook.
     #[command(subcommand)]
     Hook(super::hook::HookCommand),
+    /// Build, update or inspect the local advisory database.
+    #[command(subcommand)]
+    Db(super::db::DbCommand),
 }
 
 /// Options shared by everything that scans.
@@ -44,6 +50,9 @@ pub struct ScanSettings {
     /// Skip files larger than this (bytes, or with K, M, G suffix).
     #[arg(long, value_name = "SIZE", default_value = "25M", value_parser = parse_size)]
     pub max_file_size: u64,
+    /// Never use the network: without an advisory index, skip the dependency audit.
+    #[arg(long)]
+    pub offline: bool,
 }
 
 /// `preflight scan`.

@@ -2,12 +2,14 @@
 //! code. The only module that touches clap, stdout/stderr and the environment.
 
 pub mod args;
+pub mod db;
 pub mod hook;
 
 use crate::config;
 use crate::error::{Error, Result};
 use crate::report::{self, Format, RenderOptions};
 use crate::result::ScanResult;
+use crate::scan::deps::DepsOptions;
 use crate::scan::{self, ScanOptions};
 use crate::secrets::examples;
 use crate::source::history::HistoryOptions;
@@ -44,8 +46,9 @@ impl Outcome {
 pub fn run() -> Result<Outcome> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Scan(args) => run_scan(&args),
-        Command::Baseline(args) => run_baseline(&args),
+        Command::Scan(args) => run_scan(&args, cli.db.as_deref()),
+        Command::Baseline(args) => run_baseline(&args, cli.db.as_deref()),
+        Command::Db(cmd) => db::run(&cmd, cli.db.as_deref()),
         Command::Rules(RulesCommand::List { config, format }) => {
             rules_list(config.as_deref(), format)
         }
@@ -66,6 +69,7 @@ fn scan_with(
     settings: &ScanSettings,
     git: &GitArgs,
     baseline: Option<&Path>,
+    db_dir: Option<&Path>,
 ) -> Result<ScanResult> {
     if !settings.path.exists() {
         return Err(Error::Usage(format!(
@@ -87,6 +91,17 @@ fn scan_with(
         baseline: match baseline {
             Some(p) => suppress::load_baseline(p)?,
             None => Default::default(),
+        },
+        exclude: cfg.exclude.clone(),
+        deps: if git.history || git.staged {
+            None
+        } else {
+            Some(DepsOptions {
+                db: db::locate(db_dir)?,
+                offline: settings.offline,
+                ignores: cfg.deps_ignores.clone(),
+                update: db::scan_update_options(),
+            })
         },
     };
     if git.history {
@@ -126,8 +141,8 @@ fn parse_date(text: &str) -> Result<i64> {
         })
 }
 
-fn run_scan(args: &ScanArgs) -> Result<Outcome> {
-    let result = scan_with(&args.settings, &args.git, args.baseline.as_deref())?;
+fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
+    let result = scan_with(&args.settings, &args.git, args.baseline.as_deref(), db_dir)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let opts = RenderOptions {
         redact: !args.no_redact,
@@ -165,8 +180,8 @@ fn outcome(result: &ScanResult, threshold: crate::finding::Severity) -> Outcome 
     }
 }
 
-fn run_baseline(args: &BaselineArgs) -> Result<Outcome> {
-    let result = scan_with(&args.settings, &args.git, None)?;
+fn run_baseline(args: &BaselineArgs, db_dir: Option<&Path>) -> Result<Outcome> {
+    let result = scan_with(&args.settings, &args.git, None, db_dir)?;
     let opts = RenderOptions {
         redact: true,
         color: false,
@@ -240,7 +255,7 @@ fn format_name(f: Format) -> &'static str {
     }
 }
 
-fn write_stdout(text: &str) -> Result<()> {
+pub(crate) fn write_stdout(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())

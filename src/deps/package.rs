@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 /// A package ecosystem, as OSV names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 pub enum Ecosystem {
     /// npm (package-lock, yarn, pnpm).
     #[serde(rename = "npm")]

@@ -6,12 +6,14 @@
 //! keeps `version` 1; renaming, removing or retyping one bumps it. `findings[].fingerprint` is
 //! what baselines read back, so its path and meaning never change within a version.
 
+mod deps;
 mod git;
 
 use super::{scrub, secret_text, to_json, RenderOptions};
 use crate::diag::{Diagnostic, Level};
 use crate::finding::{Category, Finding, Severity};
 use crate::result::{ScanResult, ScanStats};
+use deps::{JsonDependency, JsonDeps, JsonRelated};
 use git::{mode_name, JsonProvenance, JsonVcs};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -39,6 +41,8 @@ struct Report<'a> {
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dependencies: Option<JsonDeps<'a>>,
 }
 
 #[derive(Serialize)]
@@ -99,6 +103,10 @@ struct JsonFinding<'a> {
     fingerprint: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     provenance: Option<JsonProvenance<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dependency: Option<JsonDependency<'a>>,
 }
 
 #[derive(Serialize)]
@@ -148,6 +156,7 @@ impl<'a> Report<'a> {
                 .map(|f| JsonFinding::new(f, opts))
                 .collect(),
             diagnostics: result.diagnostics.iter().map(JsonDiagnostic::new).collect(),
+            dependencies: result.dependencies.as_ref().map(JsonDeps::new),
         }
     }
 }
@@ -232,6 +241,8 @@ impl<'a> JsonFinding<'a> {
                 .provenance
                 .as_ref()
                 .map(|p| JsonProvenance::new(p, f, opts)),
+            related: f.related.iter().map(JsonRelated::new).collect(),
+            dependency: f.dependency.as_deref().map(JsonDependency::new),
         }
     }
 }

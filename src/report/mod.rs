@@ -169,6 +169,8 @@ pub(crate) mod testdata {
             tags: meta.tags.clone(),
             fingerprint: fingerprint(&meta.id, path, secret),
             provenance: None,
+            related: Vec::new(),
+            dependency: None,
         }
     }
 

@@ -60,7 +60,12 @@ fn run(result: &ScanResult, opts: &RenderOptions) -> Run {
         .name("preflight")
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
-        .rules(rules.iter().map(descriptor).collect::<Vec<_>>())
+        .rules(
+            rules
+                .iter()
+                .map(|r| descriptor(r, cvss_score(result, r.id.as_str())))
+                .collect::<Vec<_>>(),
+        )
         .build();
     let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
@@ -97,7 +102,17 @@ fn rules_of(result: &ScanResult) -> Vec<RuleMeta> {
     rules
 }
 
-fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
+/// The highest CVSS base score among the dependency findings reported under `rule_id`.
+fn cvss_score(result: &ScanResult, rule_id: &str) -> Option<f64> {
+    result
+        .findings
+        .iter()
+        .filter(|f| f.rule_id.as_str() == rule_id)
+        .filter_map(|f| f.dependency.as_ref()?.cvss.as_ref().map(|c| c.1))
+        .reduce(f64::max)
+}
+
+fn descriptor(rule: &RuleMeta, cvss: Option<f64>) -> ReportingDescriptor {
     let full = if rule.help.is_empty() {
         rule.title.clone()
     } else {
@@ -117,11 +132,12 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
         .full_description(plain(&full))
         .help(help)
         .default_configuration(config)
-        .properties(rule_properties(rule))
+        .properties(rule_properties(rule, cvss))
         .build()
 }
 
-fn rule_properties(rule: &RuleMeta) -> PropertyBag {
+/// `security-severity` is the CVSS base score when there is one, else the severity's score.
+fn rule_properties(rule: &RuleMeta, cvss: Option<f64>) -> PropertyBag {
     // SARIF requires tags to be unique; GitHub uses `security-severity` only with `security`.
     let mut tags: Vec<String> = Vec::new();
     for tag in rule.tags.iter().map(String::as_str).chain(["security"]) {
@@ -137,7 +153,10 @@ fn rule_properties(rule: &RuleMeta) -> PropertyBag {
     let extra = BTreeMap::from([
         (
             "security-severity".to_owned(),
-            json!(format!("{:.1}", rule.severity.security_severity())),
+            json!(format!(
+                "{:.1}",
+                cvss.unwrap_or_else(|| rule.severity.security_severity())
+            )),
         ),
         ("precision".to_owned(), json!("high")),
         ("problem.severity".to_owned(), json!(problem)),
@@ -166,6 +185,9 @@ fn result_of(f: &Finding, rule_index: Option<usize>, opts: &RenderOptions) -> Sa
     if let Some(provenance) = &f.provenance {
         props.extend(provenance_properties(provenance, f, opts));
     }
+    if let Some(dep) = &f.dependency {
+        props.insert("dependency".to_owned(), json!(dep));
+    }
     let mut out = SarifResult::builder()
         .rule_id(f.rule_id.as_str())
         .level(result_level(f.severity))
@@ -178,6 +200,22 @@ fn result_of(f: &Finding, rule_index: Option<usize>, opts: &RenderOptions) -> Sa
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
     out.rule_index = rule_index.and_then(|i| i64::try_from(i).ok());
+    if !f.related.is_empty() {
+        out.related_locations = Some(f.related.iter().enumerate().map(related_location).collect());
+    }
+    out
+}
+
+/// An alias use site or the other file of a merged set, as SARIF `relatedLocations[]`.
+fn related_location((i, r): (usize, &crate::finding::Related)) -> Location {
+    let loc = &r.location;
+    let region = Region::builder()
+        .start_line(at_least_one(loc.start_line))
+        .start_column(at_least_one(loc.start_column))
+        .build();
+    let mut out = file_location(&loc.path, Some(region));
+    out.id = i64::try_from(i).ok();
+    out.message = Some(Message::builder().text(r.message.clone()).build());
     out
 }
 

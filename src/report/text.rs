@@ -115,6 +115,9 @@ fn write_finding(out: &mut String, f: &Finding, opts: &RenderOptions, paint: Pai
         }
         (None, None) => {}
     }
+    if let Some(url) = f.dependency.as_ref().and_then(|d| d.url.as_deref()) {
+        let _ = writeln!(out, "{DETAIL}advisory: {}", clean(url));
+    }
     let fix = one_line(&scrub(&f.remediation, f, opts));
     if !fix.is_empty() {
         let _ = writeln!(out, "{DETAIL}fix: {}", clean(&fix));

@@ -37,7 +37,8 @@ pub fn scan_history(
     let mut hist = history::enumerate(&opts.root, hopts)?;
     let mut excluded = 0u64;
     for blob in &mut hist.blobs {
-        blob.occurrences.retain(|o| !rules.path_excluded(&o.path));
+        blob.occurrences
+            .retain(|o| !rules.path_excluded(&o.path) && !opts.excluded(&o.path));
     }
     hist.blobs.retain(|b| {
         let keep = !b.occurrences.is_empty();
@@ -94,6 +95,7 @@ pub fn scan_history(
         stats,
         mode: ScanMode::History,
         vcs,
+        dependencies: None,
     };
     Ok(finish(opts, rules, ignores, raw, started))
 }

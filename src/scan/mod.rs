@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
+pub mod deps;
 pub mod history;
 pub mod staged;
 pub mod tree;
@@ -32,6 +33,17 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Fingerprints not to report again.
     pub baseline: BTreeSet<Fingerprint>,
+    /// `[scan] exclude`: paths no scanner reads.
+    pub exclude: Option<regex::RegexSet>,
+    /// Tree scans: how to audit dependencies (`None`: not at all).
+    pub deps: Option<deps::DepsOptions>,
+}
+
+impl ScanOptions {
+    /// Whether `[scan] exclude` keeps every scanner away from `path`.
+    pub fn excluded(&self, path: &str) -> bool {
+        self.exclude.as_ref().is_some_and(|set| set.is_match(path))
+    }
 }
 
 /// What a source produced, before suppression.
@@ -41,6 +53,7 @@ pub(crate) struct Raw {
     pub stats: ScanStats,
     pub mode: ScanMode,
     pub vcs: Option<VcsInfo>,
+    pub dependencies: Option<crate::result::DepsSummary>,
 }
 
 /// Applies the ignore file and the baseline, sorts, and assembles the result.
@@ -57,6 +70,7 @@ pub(crate) fn finish(
         mut stats,
         mode,
         vcs,
+        dependencies,
     } = raw;
     let before = findings.len();
     findings.retain(|f| !ignores.ignores(f));
@@ -77,6 +91,7 @@ pub(crate) fn finish(
         rules: rules.catalog(),
         mode,
         vcs,
+        dependencies,
     }
 }
 

@@ -20,7 +20,7 @@ pub fn scan_staged(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> 
     let (files, excluded): (Vec<&StagedFile>, Vec<&StagedFile>) = change
         .files
         .iter()
-        .partition(|f| !rules.path_excluded(&f.path));
+        .partition(|f| !rules.path_excluded(&f.path) && !opts.excluded(&f.path));
     let findings: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
     let inline = AtomicU64::new(0);
     let scan_one = |file: &&StagedFile| {
@@ -56,6 +56,7 @@ pub fn scan_staged(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> 
         stats,
         mode: ScanMode::Staged,
         vcs: None,
+        dependencies: None,
     };
     Ok(finish(opts, rules, ignores, raw, started))
 }

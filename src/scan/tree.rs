@@ -1,7 +1,8 @@
 //! Working-tree scans: walk the tree, run the secret scanner on each file from the walker's
 //! threads, count what was skipped.
 
-use super::{finish, lock, Raw, ScanOptions};
+use super::{deps, finish, lock, Raw, ScanOptions};
+use crate::deps::audit::LockInput;
 use crate::diag::Diagnostic;
 use crate::finding::Finding;
 use crate::result::{ScanMode, ScanResult, ScanStats};
@@ -24,12 +25,17 @@ struct Counters {
     inline: AtomicU64,
 }
 
-/// Scans a working tree (or one file) for secrets.
+/// Scans a working tree (or one file): secrets in every file, and the dependencies of every
+/// lockfile when `opts.deps` is set.
 pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanResult {
     let started = Instant::now();
     let counters = Counters::default();
     let findings: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
     let diagnostics: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    let locks: Mutex<Vec<LockInput>> = Mutex::new(Vec::new());
+    let audit_deps = opts.deps.is_some();
+    // A path the secret rules skip is still read when another scanner wants it.
+    let wanted = |path: &str| audit_deps && deps::wants(path);
     let walk_opts = WalkOptions {
         threads: opts.threads,
         max_file_size: opts.max_file_size,
@@ -40,9 +46,16 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
     walk(
         &opts.root,
         &walk_opts,
-        |path| rules.path_excluded(path),
+        |path| opts.excluded(path) || (rules.path_excluded(path) && !wanted(path)),
         |event| match event {
+            Event::Blob(blob) if rules.path_excluded(blob.path) => {
+                read_lockfile(opts, blob.path, blob.data, &locks, &diagnostics);
+                add(&counters.excluded);
+            }
             Event::Blob(blob) => {
+                if audit_deps {
+                    read_lockfile(opts, blob.path, blob.data, &locks, &diagnostics);
+                }
                 add(&counters.files);
                 counters.bytes.fetch_add(blob.data.len() as u64, Relaxed);
                 let found = scan_blob(rules, blob.path, blob.commit, blob.data);
@@ -74,12 +87,39 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
         suppressed_inline: counters.inline.into_inner(),
         ..Default::default()
     };
+    let mut findings = findings.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut diagnostics = diagnostics.into_inner().unwrap_or_else(|p| p.into_inner());
+    let locks = locks.into_inner().unwrap_or_else(|p| p.into_inner());
+    let dependencies = match &opts.deps {
+        Some(deps_opts) if !locks.is_empty() => {
+            let (found, problems, summary) = deps::run(deps_opts, locks);
+            findings.extend(found);
+            diagnostics.extend(problems);
+            Some(summary)
+        }
+        _ => None,
+    };
     let raw = Raw {
-        findings: findings.into_inner().unwrap_or_else(|p| p.into_inner()),
-        diagnostics: diagnostics.into_inner().unwrap_or_else(|p| p.into_inner()),
+        findings,
+        diagnostics,
         stats,
         mode: ScanMode::Tree,
         vcs: None,
+        dependencies,
     };
     finish(opts, rules, ignores, raw, started)
+}
+
+fn read_lockfile(
+    opts: &ScanOptions,
+    path: &str,
+    data: &[u8],
+    locks: &Mutex<Vec<LockInput>>,
+    diagnostics: &Mutex<Vec<Diagnostic>>,
+) {
+    match deps::read_lockfile(&opts.root, path, data) {
+        Some(Ok(input)) => lock(locks).push(input),
+        Some(Err(d)) => lock(diagnostics).push(d),
+        None => {}
+    }
 }

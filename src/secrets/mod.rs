@@ -100,6 +100,8 @@ fn finding(
         tags: rule.tags.clone(),
         fingerprint: fp,
         provenance: None,
+            related: Vec::new(),
+            dependency: None,
     }
 }
 
@@ -124,6 +126,8 @@ fn path_finding(set: &RuleSet, r: usize, path: &str, commit: Option<&str>) -> Fi
         tags: rule.tags.clone(),
         fingerprint: fingerprint(&rule.id, path, ""),
         provenance: None,
+            related: Vec::new(),
+            dependency: None,
     }
 }
 

@@ -23,6 +23,43 @@ pub struct ConfigFile {
     /// New-style global `[[allowlists]]` (may name `targetRules`).
     #[serde(default)]
     pub allowlists: Vec<AllowlistDef>,
+    /// `[deps]`: dependency audit settings (preflight only).
+    #[serde(default)]
+    pub deps: Option<DepsDef>,
+    /// `[scan]`: settings for every scanner (preflight only).
+    #[serde(default)]
+    pub scan: Option<ScanDef>,
+}
+
+/// `[scan]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanDef {
+    /// Regexes on paths relative to the scan root: files no scanner reads (unlike an
+    /// `[allowlist] paths` entry, which only silences secret rules).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// `[deps]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepsDef {
+    /// `[[deps.ignore]]`: advisories not to report, each with a reason.
+    #[serde(default)]
+    pub ignore: Vec<DepsIgnoreDef>,
+}
+
+/// One `[[deps.ignore]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepsIgnoreDef {
+    /// The advisory id or any of its aliases (`GHSA-…`, `CVE-…`, `RUSTSEC-…`).
+    pub id: String,
+    /// Why it is safe to ignore (required).
+    pub reason: Option<String>,
+    /// The last day the ignore holds: `"2026-12-31"` or a TOML date.
+    pub until: Option<toml::Value>,
 }
 
 /// `[extend]`.

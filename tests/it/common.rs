@@ -69,17 +69,42 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let out = Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args(args)
+    run_with_env(dir, args, &[])
+}
+
+/// Runs the binary in `dir` with extra environment variables (which win over the defaults).
+pub fn run_with_env<I, S>(dir: &Path, args: I, env: &[(&str, &str)]) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    // Never the user's advisory database, never the internet: a scan that finds lockfiles and
+    // no index tries one update, which these addresses refuse at once. Tests that audit pass
+    // `--db`.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_preflight"));
+    cmd.args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .output()
-        .expect("run preflight");
+        .env("PREFLIGHT_DB_DIR", no_db_dir())
+        .env("PREFLIGHT_OSV_URL", "http://127.0.0.1:1/")
+        .env(
+            "PREFLIGHT_RUSTSEC_URL",
+            "http://127.0.0.1:1/advisory-db.git",
+        );
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let out = cmd.output().expect("run preflight");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// A database directory nothing ever writes an index to (the failed updates leave it empty).
+fn no_db_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("preflight-test-no-db-{}", std::process::id()))
 }
 
 pub fn repo() -> PathBuf {

@@ -2,7 +2,11 @@
 
 mod cli;
 mod common;
+mod db;
+mod deps;
+mod fetch;
 mod git;
 mod history;
 mod scan;
+mod server;
 mod staged;

@@ -12,6 +12,7 @@ pub(super) fn summary(result: &ScanResult) -> String {
         findings_clause(result),
         scanned_clause(result.mode, &result.stats),
     ];
+    parts.extend(deps_clause(result));
     parts.extend(skipped_clause(&result.stats));
     parts.extend(suppressed_clause(&result.stats));
     parts.extend(diagnostics_clause(&result.diagnostics));
@@ -52,6 +53,28 @@ fn scanned_clause(mode: ScanMode, stats: &ScanStats) -> String {
         ScanMode::Staged => format!("{} ({size})", plural64(n, "staged file")),
     };
     format!("scanned {what} in {} ms", stats.duration_ms)
+}
+
+/// `audited 412 packages in 2 lockfiles (3 not auditable, 1 ignored)`.
+fn deps_clause(result: &ScanResult) -> Option<String> {
+    let deps = result.dependencies.as_ref()?;
+    let lockfiles = plural(deps.lockfiles.len(), "lockfile");
+    if deps.index.is_none() {
+        return Some(format!("dependency audit of {lockfiles} skipped"));
+    }
+    let extra = nonzero(&[
+        (deps.unauditable.len() as u64, "not auditable"),
+        (deps.ignored, "ignored"),
+    ]);
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", extra.join(", "))
+    };
+    Some(format!(
+        "audited {} in {lockfiles}{extra}",
+        plural64(deps.audited, "package")
+    ))
 }
 
 fn skipped_clause(stats: &ScanStats) -> Option<String> {

@@ -1,0 +1,194 @@
+//! Direct dependencies from the manifest beside a lockfile, for the formats whose lockfile does
+//! not say which packages the project asked for: `yarn.lock` (next to `package.json`),
+//! `poetry.lock` and `pdm.lock` (next to `pyproject.toml`).
+
+use crate::deps::lockfile::Format;
+use crate::deps::package::{normalize_pypi, Lockfile};
+use std::path::Path;
+
+/// Marks the packages the manifest beside `lock_path` names as direct, with the path
+/// `[project, package]`. Leaves the lockfile as it is when there is no readable manifest.
+pub fn mark_direct(format: Format, lock_path: &Path, lock: &mut Lockfile) {
+    let dir = lock_path.parent().unwrap_or(Path::new("."));
+    let found = match format {
+        Format::Yarn => npm_roots(&dir.join("package.json")),
+        Format::Poetry | Format::Pdm => python_roots(&dir.join("pyproject.toml")),
+        _ => None,
+    };
+    let Some((project, names)) = found else {
+        return;
+    };
+    for pkg in &mut lock.packages {
+        if names.contains(&pkg.name) {
+            pkg.direct = true;
+            pkg.path = vec![project.clone(), pkg.name.clone()];
+        }
+    }
+}
+
+/// The project's name and the names of its dependencies of every kind.
+fn npm_roots(manifest: &Path) -> Option<(String, Vec<String>)> {
+    let text = std::fs::read(manifest).ok()?;
+    let json: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    let mut names = Vec::new();
+    for kind in [
+        "dependencies",
+        "devDependencies",
+        "optionalDependencies",
+        "peerDependencies",
+    ] {
+        if let Some(map) = json.get(kind).and_then(|v| v.as_object()) {
+            for (name, spec) in map {
+                // `"alias": "npm:real@^1"` installs `real`, which is what the lockfile names.
+                let real = spec.as_str().and_then(|s| s.strip_prefix("npm:")).map(|s| {
+                    s.rsplit_once('@')
+                        .filter(|(n, _)| !n.is_empty())
+                        .map_or(s, |(n, _)| n)
+                });
+                names.push(real.unwrap_or(name).to_string());
+            }
+        }
+    }
+    let project = json
+        .get("name")
+        .and_then(|v| v.as_str())
+        .unwrap_or("(root)");
+    Some((project.to_string(), names))
+}
+
+/// The names of `[project]` dependencies (PEP 621, all groups) and of Poetry's and PDM's tables.
+fn python_roots(manifest: &Path) -> Option<(String, Vec<String>)> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let doc: toml::Table = toml::from_str(&text).ok()?;
+    let mut names = Vec::new();
+    let project = doc.get("project").and_then(|v| v.as_table());
+    if let Some(project) = project {
+        pep508_list(project.get("dependencies"), &mut names);
+        if let Some(groups) = project
+            .get("optional-dependencies")
+            .and_then(|v| v.as_table())
+        {
+            groups
+                .values()
+                .for_each(|g| pep508_list(Some(g), &mut names));
+        }
+    }
+    if let Some(groups) = doc.get("dependency-groups").and_then(|v| v.as_table()) {
+        groups
+            .values()
+            .for_each(|g| pep508_list(Some(g), &mut names));
+    }
+    let tool = doc.get("tool").and_then(|v| v.as_table());
+    if let Some(poetry) = tool
+        .and_then(|t| t.get("poetry"))
+        .and_then(|v| v.as_table())
+    {
+        for key in ["dependencies", "dev-dependencies"] {
+            table_keys(poetry.get(key), &mut names);
+        }
+        if let Some(groups) = poetry.get("group").and_then(|v| v.as_table()) {
+            for group in groups.values() {
+                table_keys(group.get("dependencies"), &mut names);
+            }
+        }
+    }
+    if let Some(pdm) = tool.and_then(|t| t.get("pdm")).and_then(|v| v.as_table()) {
+        if let Some(groups) = pdm.get("dev-dependencies").and_then(|v| v.as_table()) {
+            groups
+                .values()
+                .for_each(|g| pep508_list(Some(g), &mut names));
+        }
+    }
+    names.retain(|n| n != "python");
+    let name = project
+        .and_then(|p| p.get("name"))
+        .or_else(|| tool?.get("poetry")?.get("name"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("(root)");
+    Some((name.to_string(), names))
+}
+
+fn pep508_list(value: Option<&toml::Value>, out: &mut Vec<String>) {
+    let Some(items) = value.and_then(|v| v.as_array()) else {
+        return;
+    };
+    for item in items.iter().filter_map(|v| v.as_str()) {
+        let end = item
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+            .unwrap_or(item.len());
+        if end > 0 {
+            out.push(normalize_pypi(&item[..end]));
+        }
+    }
+}
+
+fn table_keys(value: Option<&toml::Value>, out: &mut Vec<String>) {
+    if let Some(table) = value.and_then(|v| v.as_table()) {
+        out.extend(table.keys().map(|k| normalize_pypi(k)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deps::package::{Ecosystem, Package, Source};
+
+    fn pkg(eco: Ecosystem, name: &str) -> Package {
+        Package {
+            ecosystem: eco,
+            name: name.into(),
+            version: "1.0.0".into(),
+            direct: false,
+            path: vec![name.into()],
+            line: 1,
+            source: Source::Registry,
+        }
+    }
+
+    #[test]
+    fn yarn_roots_from_package_json() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("package.json"),
+            r#"{"name":"web","dependencies":{"lodash":"^4"},"devDependencies":{"old":"npm:minimist@^1.2.0"}}"#,
+        )
+        .expect("write");
+        let mut lock = Lockfile {
+            packages: vec![
+                pkg(Ecosystem::Npm, "lodash"),
+                pkg(Ecosystem::Npm, "minimist"),
+                pkg(Ecosystem::Npm, "ms"),
+            ],
+            unauditable: vec![],
+        };
+        mark_direct(Format::Yarn, &dir.path().join("yarn.lock"), &mut lock);
+        let direct: Vec<_> = lock
+            .packages
+            .iter()
+            .map(|p| (p.direct, p.path.len()))
+            .collect();
+        assert_eq!(direct, [(true, 2), (true, 2), (false, 1)]);
+        assert_eq!(lock.packages[0].path, ["web", "lodash"]);
+    }
+
+    #[test]
+    fn poetry_and_pep621_roots() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"api\"\ndependencies = [\"Django>=4.2\", \"requests[socks] ; python_version>'3'\"]\n\
+             [tool.poetry.group.dev.dependencies]\npytest = \"^8\"\n[tool.poetry.dependencies]\npython = \"^3.11\"\n",
+        )
+        .expect("write");
+        let mut lock = Lockfile {
+            packages: ["django", "requests", "pytest", "sqlparse"]
+                .iter()
+                .map(|n| pkg(Ecosystem::PyPI, n))
+                .collect(),
+            unauditable: vec![],
+        };
+        mark_direct(Format::Poetry, &dir.path().join("poetry.lock"), &mut lock);
+        let direct: Vec<bool> = lock.packages.iter().map(|p| p.direct).collect();
+        assert_eq!(direct, [true, true, true, false]);
+    }
+}
