@@ -100,8 +100,8 @@ fn finding(
         tags: rule.tags.clone(),
         fingerprint: fp,
         provenance: None,
-            related: Vec::new(),
-            dependency: None,
+        related: Vec::new(),
+        dependency: None,
     }
 }
 
@@ -126,8 +126,8 @@ fn path_finding(set: &RuleSet, r: usize, path: &str, commit: Option<&str>) -> Fi
         tags: rule.tags.clone(),
         fingerprint: fingerprint(&rule.id, path, ""),
         provenance: None,
-            related: Vec::new(),
-            dependency: None,
+        related: Vec::new(),
+        dependency: None,
     }
 }
 
