@@ -71,6 +71,11 @@ pub struct Lockfile {
     pub packages: Vec<Package>,
     /// Entries that cannot be audited.
     pub unauditable: Vec<Unauditable>,
+    /// Which package names each package depends on, for the formats whose parser leaves paths
+    /// to the scan layer (yarn, Poetry, PDM): it walks these from the manifest's direct
+    /// dependencies. Empty for the others.
+    #[serde(skip)]
+    pub edges: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// A lockfile that could not be parsed: the message names the line where known.

@@ -4,6 +4,7 @@
 
 use crate::deps::lockfile::Format;
 use crate::deps::package::{normalize_pypi, Lockfile};
+use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
 
 /// Marks the packages the manifest beside `lock_path` names as direct, with the path
@@ -18,12 +19,44 @@ pub fn mark_direct(format: Format, lock_path: &Path, lock: &mut Lockfile) {
     let Some((project, names)) = found else {
         return;
     };
+    let paths = paths_from(&project, &names, &lock.edges);
     for pkg in &mut lock.packages {
-        if names.contains(&pkg.name) {
-            pkg.direct = true;
-            pkg.path = vec![project.clone(), pkg.name.clone()];
+        pkg.direct = names.contains(&pkg.name);
+        if let Some(path) = paths.get(&pkg.name) {
+            pkg.path = path.clone();
         }
     }
+}
+
+/// The shortest path from the project to every package reachable from its direct
+/// dependencies, breadth-first over the lockfile's dependency edges.
+fn paths_from(
+    project: &str,
+    direct: &[String],
+    edges: &BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut paths: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut queue = VecDeque::new();
+    for name in direct {
+        if !paths.contains_key(name) {
+            paths.insert(name.clone(), vec![project.to_string(), name.clone()]);
+            queue.push_back(name.clone());
+        }
+    }
+    while let Some(name) = queue.pop_front() {
+        let Some(path) = paths.get(&name).cloned() else {
+            continue;
+        };
+        for dep in edges.get(&name).into_iter().flatten() {
+            if !paths.contains_key(dep) {
+                let mut next = path.clone();
+                next.push(dep.clone());
+                paths.insert(dep.clone(), next);
+                queue.push_back(dep.clone());
+            }
+        }
+    }
+    paths
 }
 
 /// The project's name and the names of its dependencies of every kind.
@@ -160,6 +193,7 @@ mod tests {
                 pkg(Ecosystem::Npm, "ms"),
             ],
             unauditable: vec![],
+            ..Default::default()
         };
         mark_direct(Format::Yarn, &dir.path().join("yarn.lock"), &mut lock);
         let direct: Vec<_> = lock
@@ -186,6 +220,7 @@ mod tests {
                 .map(|n| pkg(Ecosystem::PyPI, n))
                 .collect(),
             unauditable: vec![],
+            ..Default::default()
         };
         mark_direct(Format::Poetry, &dir.path().join("poetry.lock"), &mut lock);
         let direct: Vec<bool> = lock.packages.iter().map(|p| p.direct).collect();

@@ -43,6 +43,7 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
     Ok(Lockfile {
         packages,
         unauditable: Vec::new(),
+        ..Default::default()
     })
 }
 

@@ -183,6 +183,7 @@ impl Graph {
         Lockfile {
             packages,
             unauditable: self.unauditable.clone(),
+            ..Default::default()
         }
     }
 }

@@ -6,7 +6,8 @@
 //! `path` computed (breadth-first over `dependencies`, optional and dev dependencies of the
 //! roots included). Poetry, Pipfile and PDM lockfiles do not say which packages the project
 //! asked for (that is in `pyproject.toml`/`Pipfile`, which this module does not read), so their
-//! packages are `direct = false`, `path = [name]`. Entries without a version (a Pipfile git
+//! packages are `direct = false`, `path = [name]`; Poetry and PDM record their dependency
+//! `edges`, from which the scan layer derives paths once it knows the direct dependencies. Entries without a version (a Pipfile git
 //! checkout) are [`Unauditable`]; versioned git, path and URL packages keep their source.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -48,6 +49,8 @@ struct PoetryPackage {
     name: String,
     version: String,
     source: Option<PoetrySource>,
+    #[serde(default)]
+    dependencies: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +65,14 @@ struct PoetrySource {
 pub fn parse_poetry(text: &str) -> Result<Lockfile, ParseError> {
     let lock: PoetryLock = toml::from_str(text).map_err(|e| toml_error("poetry.lock", e))?;
     let lines = header_lines(text, "[[package]]");
+    let edges = lock
+        .package
+        .iter()
+        .map(|p| {
+            let deps: Vec<String> = p.dependencies.keys().map(|d| normalize_pypi(d)).collect();
+            (normalize_pypi(&p.name), deps)
+        })
+        .collect();
     let packages = lock
         .package
         .iter()
@@ -85,6 +96,7 @@ pub fn parse_poetry(text: &str) -> Result<Lockfile, ParseError> {
     Ok(Lockfile {
         packages,
         unauditable: Vec::new(),
+        edges,
     })
 }
 
@@ -307,12 +319,22 @@ struct PdmPackage {
     git: Option<String>,
     path: Option<String>,
     url: Option<String>,
+    #[serde(default)]
+    dependencies: Vec<String>,
 }
 
 /// Parses a `pdm.lock` (lock_version 4.x); `[metadata]` is not needed.
 pub fn parse_pdm(text: &str) -> Result<Lockfile, ParseError> {
     let lock: PdmLock = toml::from_str(text).map_err(|e| toml_error("pdm.lock", e))?;
     let lines = header_lines(text, "[[package]]");
+    let edges = lock
+        .package
+        .iter()
+        .map(|p| {
+            let deps: Vec<String> = p.dependencies.iter().map(|d| requirement_name(d)).collect();
+            (normalize_pypi(&p.name), deps)
+        })
+        .collect();
     let packages = lock
         .package
         .iter()
@@ -335,7 +357,16 @@ pub fn parse_pdm(text: &str) -> Result<Lockfile, ParseError> {
     Ok(Lockfile {
         packages,
         unauditable: Vec::new(),
+        edges,
     })
+}
+
+/// The normalised project name at the start of a PEP 508 requirement (`requests[socks]>=2`).
+fn requirement_name(req: &str) -> String {
+    let end = req
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(req.len());
+    normalize_pypi(&req[..end])
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@
 //! entry's descriptors on one unindented line ending in `:` and its fields two spaces in.
 //!
 //! A yarn lockfile does not say which dependencies `package.json` declares, so every package is
-//! reported with `direct: false` and a path of just its own name; the scan layer cross-references
-//! `package.json` to do better. It does not read `package.json` itself.
+//! reported with `direct: false` and a path of just its own name, plus the dependency `edges`
+//! each entry lists; the scan layer cross-references `package.json` and walks the edges to do
+//! better. It does not read `package.json` itself.
 //!
 //! Names are real names: `alias@npm:real@^1` descriptors and berry resolutions name the package
 //! actually installed, and `patch:` resolutions name the package being patched (listed once, at
@@ -39,7 +40,13 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
             {
                 patched.push(package);
             }
-            Ok(package) => out.packages.push(package),
+            Ok(package) => {
+                out.edges
+                    .entry(package.name.clone())
+                    .or_default()
+                    .extend(entry.deps.iter().cloned());
+                out.packages.push(package);
+            }
             Err(unauditable) => out.unauditable.push(unauditable),
         }
     }
@@ -64,6 +71,8 @@ struct Entry {
     line: usize,
     descriptors: Vec<String>,
     fields: Vec<(String, String)>,
+    /// Names under `dependencies:` and `optionalDependencies:` (four spaces in).
+    deps: Vec<String>,
 }
 
 impl Entry {
@@ -95,21 +104,31 @@ fn entries(text: &str, berry: bool) -> Result<Vec<Entry>, ParseError> {
                 line,
                 descriptors: descriptors(header).map_err(error)?,
                 fields: Vec::new(),
+                deps: Vec::new(),
             });
             continue;
         }
         let Some(entry) = out.last_mut() else {
             return Err(error("indented line outside any entry"));
         };
-        if indent == 2 {
-            let field = if berry {
+        let field = || {
+            if berry {
                 berry_field(trimmed)
             } else {
                 classic_field(trimmed)
-            };
+            }
+        };
+        if indent == 2 {
             entry
                 .fields
-                .push(field.ok_or_else(|| error("expected `key value`"))?);
+                .push(field().ok_or_else(|| error("expected `key value`"))?);
+        } else if indent == 4 {
+            let in_deps = entry.fields.last().is_some_and(|(k, v)| {
+                v.is_empty() && (k == "dependencies" || k == "optionalDependencies")
+            });
+            if let Some((name, _)) = field().filter(|_| in_deps) {
+                entry.deps.push(name);
+            }
         }
     }
     Ok(out)

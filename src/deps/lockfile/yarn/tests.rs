@@ -177,3 +177,15 @@ fn percent_decoding() {
     assert_eq!(percent_decode("resolve@npm%3A1.22.8"), "resolve@npm:1.22.8");
     assert_eq!(percent_decode("a%40b%2Fc%zz%"), "a@b/c%zz%");
 }
+
+#[test]
+fn dependency_edges_are_recorded() {
+    let lock = lock(
+        "# yarn lockfile v1\n\nsemver@^7.3.0:\n  version \"7.3.8\"\n  dependencies:\n    lru-cache \"^6.0.0\"\n  optionalDependencies:\n    \"@scope/opt\" \"^1\"\n\nlru-cache@^6.0.0:\n  version \"6.0.0\"\n",
+    );
+    assert_eq!(
+        lock.edges.get("semver").map(Vec::as_slice),
+        Some(&["lru-cache".to_string(), "@scope/opt".to_string()][..])
+    );
+    assert_eq!(lock.edges.get("lru-cache").map(Vec::len), Some(0));
+}
