@@ -14,6 +14,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod compose;
 pub mod config;
 pub mod deps;
 pub mod diag;
