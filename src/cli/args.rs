@@ -53,6 +53,36 @@ pub struct ScanSettings {
     /// Never use the network: without an advisory index, skip the dependency audit.
     #[arg(long)]
     pub offline: bool,
+    /// Which scanners run, comma-separated (history and staged scans run secrets only).
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "LIST",
+        default_values_t = [Scanner::Secrets, Scanner::Deps, Scanner::Config]
+    )]
+    pub scanners: Vec<Scanner>,
+}
+
+/// The scanners `--scanners` picks from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Scanner {
+    /// Hardcoded credentials.
+    Secrets,
+    /// Lockfile dependencies against the advisory index.
+    Deps,
+    /// Docker compose files and the .env files they read.
+    Config,
+}
+
+impl std::fmt::Display for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Scanner::Secrets => "secrets",
+            Scanner::Deps => "deps",
+            Scanner::Config => "config",
+        })
+    }
 }
 
 /// `preflight scan`.

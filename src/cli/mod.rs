@@ -14,7 +14,9 @@ use crate::scan::{self, ScanOptions};
 use crate::secrets::examples;
 use crate::source::history::HistoryOptions;
 use crate::suppress::{self, IgnoreSet};
-use args::{BaselineArgs, Cli, Command, GitArgs, ListFormat, RulesCommand, ScanArgs, ScanSettings};
+use args::{
+    BaselineArgs, Cli, Command, GitArgs, ListFormat, RulesCommand, ScanArgs, ScanSettings, Scanner,
+};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -77,7 +79,18 @@ fn scan_with(
             settings.path.display()
         )));
     }
-    let cfg = config::load(&settings.path, settings.config.as_deref())?;
+    let runs = |s: Scanner| settings.scanners.contains(&s);
+    let git_scan = git.history || git.staged;
+    if git_scan && !runs(Scanner::Secrets) {
+        return Err(Error::Usage(
+            "--history and --staged scan for secrets: include `secrets` in --scanners".into(),
+        ));
+    }
+    let cfg = config::load_with(
+        &settings.path,
+        settings.config.as_deref(),
+        runs(Scanner::Secrets),
+    )?;
     let dir = if settings.path.is_file() {
         settings.path.parent().unwrap_or(Path::new("."))
     } else {
@@ -93,7 +106,9 @@ fn scan_with(
             None => Default::default(),
         },
         exclude: cfg.exclude.clone(),
-        deps: if git.history || git.staged {
+        secrets: runs(Scanner::Secrets),
+        compose: !git_scan && runs(Scanner::Config),
+        deps: if git_scan || !runs(Scanner::Deps) {
             None
         } else {
             Some(DepsOptions {
@@ -101,6 +116,7 @@ fn scan_with(
                 offline: settings.offline,
                 ignores: cfg.deps_ignores.clone(),
                 update: db::scan_update_options(),
+                notify: Some(|message| eprintln!("preflight: {message}")),
             })
         },
     };

@@ -23,6 +23,9 @@ pub struct DepsOptions {
     pub ignores: Vec<DepIgnore>,
     /// Where the one automatic update of a scan without an index fetches from.
     pub update: UpdateOptions,
+    /// Told (by the command line, which owns the terminal) before that update starts, since
+    /// it may take a while.
+    pub notify: Option<fn(&str)>,
 }
 
 /// Whether the walk should read `rel_path` for the dependency audit.
@@ -129,6 +132,11 @@ fn open_index(opts: &DepsOptions, diagnostics: &mut Vec<Diagnostic>) -> Option<d
     if opts.offline {
         diagnostics.push(skipped(format!("no advisory index in {root} (--offline)")));
         return None;
+    }
+    if let Some(notify) = opts.notify {
+        notify(&format!(
+            "no advisory index in {root}: downloading one (--offline skips the dependency audit)"
+        ));
     }
     match opts.db.update(&opts.update) {
         Ok(_) => match opts.db.open() {

@@ -96,6 +96,7 @@ pub fn scan_history(
         mode: ScanMode::History,
         vcs,
         dependencies: None,
+        extra_rules: Vec::new(),
     };
     Ok(finish(opts, rules, ignores, raw, started))
 }

@@ -35,8 +35,12 @@ pub struct ScanOptions {
     pub baseline: BTreeSet<Fingerprint>,
     /// `[scan] exclude`: paths no scanner reads.
     pub exclude: Option<regex::RegexSet>,
+    /// Whether the secret scanner runs.
+    pub secrets: bool,
     /// Tree scans: how to audit dependencies (`None`: not at all).
     pub deps: Option<deps::DepsOptions>,
+    /// Tree scans: whether compose projects are checked.
+    pub compose: bool,
 }
 
 impl ScanOptions {
@@ -54,6 +58,8 @@ pub(crate) struct Raw {
     pub mode: ScanMode,
     pub vcs: Option<VcsInfo>,
     pub dependencies: Option<crate::result::DepsSummary>,
+    /// Rules of scanners other than the secret rules (the compose checks), for reports.
+    pub extra_rules: Vec<crate::catalog::RuleMeta>,
 }
 
 /// Applies the ignore file and the baseline, sorts, and assembles the result.
@@ -71,6 +77,7 @@ pub(crate) fn finish(
         mode,
         vcs,
         dependencies,
+        extra_rules,
     } = raw;
     let before = findings.len();
     findings.retain(|f| !ignores.ignores(f));
@@ -88,7 +95,12 @@ pub(crate) fn finish(
         findings,
         diagnostics,
         stats,
-        rules: rules.catalog(),
+        rules: {
+            let mut all = rules.catalog();
+            all.extend(extra_rules);
+            all.sort_by(|a, b| a.id.cmp(&b.id));
+            all
+        },
         mode,
         vcs,
         dependencies,

@@ -57,6 +57,7 @@ pub fn scan_staged(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> 
         mode: ScanMode::Staged,
         vcs: None,
         dependencies: None,
+        extra_rules: Vec::new(),
     };
     Ok(finish(opts, rules, ignores, raw, started))
 }

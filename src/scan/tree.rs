@@ -25,17 +25,21 @@ struct Counters {
     inline: AtomicU64,
 }
 
-/// Scans a working tree (or one file): secrets in every file, and the dependencies of every
-/// lockfile when `opts.deps` is set.
+/// Scans a working tree (or one file): secrets in every file, the dependencies of every
+/// lockfile and the compose projects, as `opts` enables them.
 pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanResult {
     let started = Instant::now();
     let counters = Counters::default();
     let findings: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
     let diagnostics: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let locks: Mutex<Vec<LockInput>> = Mutex::new(Vec::new());
+    let compose_files: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let audit_deps = opts.deps.is_some();
-    // A path the secret rules skip is still read when another scanner wants it.
-    let wanted = |path: &str| audit_deps && deps::wants(path);
+    let is_compose = |path: &str| opts.compose && crate::compose::is_compose_file(path);
+    // A path the secret rules skip (or, with secrets off, every path) is still read when
+    // another scanner wants it.
+    let wanted = |path: &str| (audit_deps && deps::wants(path)) || is_compose(path);
+    let secrets_skip = |path: &str| !opts.secrets || rules.path_excluded(path);
     let walk_opts = WalkOptions {
         threads: opts.threads,
         max_file_size: opts.max_file_size,
@@ -46,15 +50,20 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
     walk(
         &opts.root,
         &walk_opts,
-        |path| opts.excluded(path) || (rules.path_excluded(path) && !wanted(path)),
+        |path| opts.excluded(path) || (secrets_skip(path) && !wanted(path)),
         |event| match event {
-            Event::Blob(blob) if rules.path_excluded(blob.path) => {
-                read_lockfile(opts, blob.path, blob.data, &locks, &diagnostics);
-                add(&counters.excluded);
-            }
             Event::Blob(blob) => {
                 if audit_deps {
                     read_lockfile(opts, blob.path, blob.data, &locks, &diagnostics);
+                }
+                if is_compose(blob.path) {
+                    lock(&compose_files).push(blob.path.to_string());
+                }
+                if secrets_skip(blob.path) {
+                    if opts.secrets {
+                        add(&counters.excluded);
+                    }
+                    return;
                 }
                 add(&counters.files);
                 counters.bytes.fetch_add(blob.data.len() as u64, Relaxed);
@@ -90,6 +99,22 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
     let mut findings = findings.into_inner().unwrap_or_else(|p| p.into_inner());
     let mut diagnostics = diagnostics.into_inner().unwrap_or_else(|p| p.into_inner());
     let locks = locks.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut compose_files = compose_files
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    let mut extra_rules = Vec::new();
+    if opts.compose {
+        compose_files.sort();
+        let dir = if opts.root.is_file() {
+            opts.root.parent().unwrap_or(std::path::Path::new("."))
+        } else {
+            opts.root.as_path()
+        };
+        let out = crate::compose::scan(dir, &compose_files);
+        findings.extend(out.findings);
+        diagnostics.extend(out.diagnostics);
+        extra_rules = crate::compose::catalog();
+    }
     let dependencies = match &opts.deps {
         Some(deps_opts) if !locks.is_empty() => {
             let (found, problems, summary) = deps::run(deps_opts, locks);
@@ -106,6 +131,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
         mode: ScanMode::Tree,
         vcs: None,
         dependencies,
+        extra_rules,
     };
     finish(opts, rules, ignores, raw, started)
 }

@@ -376,7 +376,7 @@ fn the_real_advisory_data_audits_a_fixture_project() {
 }
 
 /// Validates a JSON report against `docs/json-report.schema.json`.
-fn assert_valid_report(doc: &Value) {
+pub fn assert_valid_report(doc: &Value) {
     let schema: Value =
         serde_json::from_str(include_str!("../../docs/json-report.schema.json")).expect("schema");
     let validator = jsonschema::options()

@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod compose;
 mod db;
 mod deps;
 mod fetch;

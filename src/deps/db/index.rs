@@ -15,7 +15,7 @@ use crate::deps::package::Ecosystem;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
-use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -252,12 +252,8 @@ impl Index {
             return Ok(hit.clone());
         }
         let mut buf = vec![0u8; len as usize];
-        {
-            let mut f = crate::scan::lock(&self.records);
-            f.seek(SeekFrom::Start(off))
-                .and_then(|_| f.read_exact(&mut buf))
-                .map_err(|e| format!("{}: {e}", self.dir.join(RECORDS).display()))?;
-        }
+        read_at(&self.records, &mut buf, off)
+            .map_err(|e| format!("{}: {e}", self.dir.join(RECORDS).display()))?;
         let adv: Advisory = serde_json::from_slice(&buf).map_err(|_| self.corrupt(RECORDS))?;
         let adv = Arc::new(adv);
         crate::scan::lock(&self.cache).insert(off, adv.clone());
@@ -270,6 +266,21 @@ impl Index {
             self.dir.join(file).display()
         )
     }
+}
+
+/// One positioned read (a single `pread` on Unix, where lookups make hundreds of them).
+#[cfg(unix)]
+fn read_at(file: &Mutex<File>, buf: &mut [u8], off: u64) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    crate::scan::lock(file).read_exact_at(buf, off)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &Mutex<File>, buf: &mut [u8], off: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = crate::scan::lock(file);
+    f.seek(SeekFrom::Start(off))?;
+    f.read_exact(buf)
 }
 
 fn parse_ref(part: &[u8]) -> Option<(u64, u64)> {
