@@ -1,5 +1,5 @@
 //! Scan-level tests: YAML traps through `scan()`, related locations, redaction, set names, the
-//! catalogue, root confinement, and the (ignored) benchmark over 200 generated projects.
+//! catalogue, root confinement. The benchmark is `scripts/bench-compose.sh`.
 
 use super::fixture_tests::run_fixture;
 use super::{catalog, is_compose_file, scan};
@@ -155,43 +155,6 @@ fn catalogue_and_names() {
     assert!(is_compose_file("deploy/docker-compose.prod.yml"));
     assert!(is_compose_file("compose.staging.yaml"));
     assert!(!is_compose_file("src/config.yaml"));
-}
-
-/// `cargo test --release --lib compose -- --ignored --nocapture`
-#[test]
-#[ignore = "benchmark"]
-fn bench_200_projects() {
-    let t = tmp();
-    let mut files = Vec::new();
-    for i in 0..200 {
-        let base = format!("p{i}/docker-compose.yml");
-        write(t.path(), &base, &format!(
-            "x-env: &env\n  NODE_ENV: production\nservices:\n  app:\n    build: .\n    environment:\n      <<: *env\n      JWT_SECRET: ${{JWT_SECRET:?}}\n    ports: [\"8080:8080\"]\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${{PG_PASS:-changeme{i}}}\n    ports:\n      - \"5432:5432\"\n    volumes:\n      - data:/var/lib/postgresql/data\n  cache:\n    image: redis:7.4\nvolumes:\n  data: {{}}\n"
-        ));
-        write(
-            t.path(),
-            &format!("p{i}/docker-compose.prod.yml"),
-            "services:\n  app:\n    environment:\n      DEBUG: \"false\"\n",
-        );
-        write(
-            t.path(),
-            &format!("p{i}/.env"),
-            "PG_PASS=Zx9Qm2Lw7Pv4Kt8R\nAPP_PORT=8080\n",
-        );
-        files.push(base);
-        files.push(format!("p{i}/docker-compose.prod.yml"));
-    }
-    let start = Instant::now();
-    let out = scan(t.path(), &files);
-    let took = start.elapsed();
-    #[allow(clippy::print_stdout)]
-    {
-        println!(
-            "compose scan of 200 projects: {took:?}, {} findings",
-            out.findings.len()
-        );
-    }
-    assert!(out.findings.len() >= 600);
 }
 
 #[test]

@@ -75,7 +75,12 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
             }
             Event::Skipped(_, Skip::Binary) => add(&counters.binary),
             Event::Skipped(_, Skip::TooLarge) => add(&counters.large),
-            Event::Skipped(_, Skip::Excluded) => add(&counters.excluded),
+            // Without the secret scanner, files no scanner wants are not "excluded": nobody
+            // asked for them.
+            Event::Skipped(path, Skip::Excluded) if opts.secrets || opts.excluded(path) => {
+                add(&counters.excluded)
+            }
+            Event::Skipped(_, Skip::Excluded) => {}
             Event::NotUtf8(path) => {
                 add(&counters.non_utf8);
                 lock(&diagnostics).push(Diagnostic::warning(
