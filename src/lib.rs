@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod cli;
 pub mod compose;
 pub mod config;
+pub mod day;
 pub mod deps;
 pub mod diag;
 pub mod error;

@@ -149,7 +149,7 @@ fn status(db: &Db) -> Result<Outcome> {
     let _ = writeln!(
         out,
         "built:    {} ({} days ago){stale}",
-        rfc3339(meta.built_at),
+        crate::day::rfc3339(i64::try_from(meta.built_at).unwrap_or(i64::MAX)),
         db::age_days(meta)
     );
     let _ = writeln!(out, "records:  {}", meta.records);
@@ -171,16 +171,4 @@ fn status(db: &Db) -> Result<Outcome> {
     }
     super::write_stdout(&out)?;
     Ok(Outcome::Clean)
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` for seconds since the epoch.
-fn rfc3339(secs: u64) -> String {
-    let day = crate::deps::ignore::Day::from_unix_days((secs / 86_400) as i64);
-    let rem = secs % 86_400;
-    format!(
-        "{day}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }

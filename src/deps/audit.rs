@@ -2,10 +2,11 @@
 //! matched against the advisories that name it. Records of one vulnerability from several
 //! databases (GHSA, PYSEC, RUSTSEC, CVE aliases) become one finding.
 
+use crate::day::Day;
 use crate::deps::advisory::matcher::{affected_entries, fixed_versions, is_affected};
 use crate::deps::advisory::{Advisory, AdvisoryKind, Affected};
 use crate::deps::db::index::{eco_name, Index};
-use crate::deps::ignore::{Day, DepIgnore};
+use crate::deps::ignore::DepIgnore;
 use crate::deps::lockfile::Format;
 use crate::deps::package::{Lockfile, Package, Source};
 use crate::deps::version;

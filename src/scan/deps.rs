@@ -1,9 +1,10 @@
 //! The dependency audit as part of a tree scan: lockfiles are parsed as the walk meets them;
 //! once the walk is done, their packages are audited against the local advisory index.
 
+use crate::day::Day;
 use crate::deps::audit::{audit, LockInput};
 use crate::deps::db::{self, Db, UpdateOptions};
-use crate::deps::ignore::{Day, DepIgnore};
+use crate::deps::ignore::DepIgnore;
 use crate::deps::lockfile::{detect, parse_file};
 use crate::deps::package::Source;
 use crate::deps::roots::mark_direct;

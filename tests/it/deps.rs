@@ -334,12 +334,12 @@ fn a_stale_index_is_named() {
     );
 }
 
-#[test]
-fn the_real_advisory_data_audits_a_fixture_project() {
+/// A database imported from `../shared/advisory-data`; `None` (after saying so) without it.
+pub fn shared_advisory_db() -> Option<tempfile::TempDir> {
     let shared = repo().join("../shared/advisory-data");
     if !shared.is_dir() {
         eprintln!("skip: ../shared/advisory-data absent");
-        return;
+        return None;
     }
     let db = tempfile::tempdir().expect("tempdir");
     let db_arg = db.path().display().to_string();
@@ -356,6 +356,15 @@ fn the_real_advisory_data_audits_a_fixture_project() {
         ],
     );
     assert_eq!(import.code, 0, "{}", import.render());
+    Some(db)
+}
+
+#[test]
+fn the_real_advisory_data_audits_a_fixture_project() {
+    let Some(db) = shared_advisory_db() else {
+        return;
+    };
+    let db_arg = db.path().display().to_string();
     let tree = TestTree::copy_of("deps/app");
     let doc = json(&tree.preflight(["--db", db_arg.as_str(), "scan", ".", "--format", "json"]));
     let ids: Vec<&str> = doc["findings"]
