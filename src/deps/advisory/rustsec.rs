@@ -7,6 +7,12 @@ use crate::finding::Severity;
 
 /// Parses one RustSec advisory file.
 pub fn parse(text: &str) -> Result<Advisory, String> {
+    // The rustsec parser quotes the first 20 bytes of a file that does not open with the front
+    // matter, slicing inside a multi-byte character when one sits there (found by fuzzing):
+    // refuse such files before it sees them.
+    if !text.starts_with("```toml") {
+        return Err("not a RustSec advisory: it does not start with a ```toml front matter".into());
+    }
     let adv: rustsec::Advisory = text
         .parse()
         .map_err(|e| format!("not a RustSec advisory: {e}"))?;
@@ -119,5 +125,7 @@ mod tests {
         assert!(parse("# just markdown").is_err());
         assert!(parse("```toml\n[advisory]\nid = 3\n```\n# t\n").is_err());
         assert!(parse(&MINIMAL.replace(">= 1.2.0", "not a req")).is_err());
+        // A multi-byte character across byte 20 of a file without front matter (fuzzing).
+        assert!(parse("\u{2}```t\u{1}%ideoml\n\u{1}id#\u{2}`\u{f85f}toml\n").is_err());
     }
 }
