@@ -86,32 +86,27 @@ pub fn audit(
 }
 
 /// An advisory that affects a package, and the package's entries in it.
-struct Hit {
-    adv: Arc<Advisory>,
-    entries: Vec<Affected>,
+struct Hit<'a> {
+    adv: &'a Advisory,
+    entries: Vec<&'a Affected>,
 }
 
-fn matching(pkg: &Package, advisories: &[Arc<Advisory>]) -> Vec<Hit> {
+fn matching<'a>(pkg: &Package, advisories: &'a [Arc<Advisory>]) -> Vec<Hit<'a>> {
     advisories
         .iter()
         .filter(|a| !a.withdrawn)
         .filter_map(|adv| {
-            let entries: Vec<Affected> = affected_entries(adv, pkg.ecosystem, &pkg.name)
-                .cloned()
-                .collect();
+            let entries: Vec<&Affected> = affected_entries(adv, pkg.ecosystem, &pkg.name).collect();
             entries
                 .iter()
                 .any(|e| is_affected(e, &pkg.version))
-                .then(|| Hit {
-                    adv: adv.clone(),
-                    entries,
-                })
+                .then_some(Hit { adv, entries })
         })
         .collect()
 }
 
 /// Splits hits into groups that share an id or alias (transitively).
-fn group_by_alias(hits: Vec<Hit>) -> Vec<Vec<Hit>> {
+fn group_by_alias(hits: Vec<Hit<'_>>) -> Vec<Vec<Hit<'_>>> {
     let mut groups: Vec<Vec<Hit>> = Vec::new();
     for hit in hits {
         let ids = ids_of(std::slice::from_ref(&hit));
@@ -264,7 +259,10 @@ fn finding(lock_path: &str, pkg: &Package, group: &[Hit]) -> Finding {
 /// The fixed versions above the pinned one that no record of the group still calls affected,
 /// lowest first: the first is the smallest upgrade that fixes the vulnerability.
 fn smallest_fixes(pkg: &Package, group: &[Hit]) -> Vec<String> {
-    let entries: Vec<&Affected> = group.iter().flat_map(|h| &h.entries).collect();
+    let entries: Vec<&Affected> = group
+        .iter()
+        .flat_map(|h| h.entries.iter().copied())
+        .collect();
     let mut fixes: Vec<String> = entries
         .iter()
         .flat_map(|e| fixed_versions(e, &pkg.version))
