@@ -26,6 +26,12 @@ pub fn is_template(name: &str) -> bool {
 
 /// Parses an env file; `outer` supplies variables for interpolation besides earlier lines.
 pub fn parse(file: &Arc<str>, text: &str, outer: &Vars) -> Vec<Entry> {
+    parse_as(file, text, outer, false)
+}
+
+/// [`parse`], or with `raw` (`env_file: {format: raw}`) every value taken verbatim: no
+/// quote removal, no comments, no interpolation.
+pub fn parse_as(file: &Arc<str>, text: &str, outer: &Vars, raw_format: bool) -> Vec<Entry> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut vars = outer.clone();
     let mut out = Vec::new();
@@ -53,7 +59,11 @@ pub fn parse(file: &Arc<str>, text: &str, outer: &Vars) -> Vec<Entry> {
             continue;
         };
         let key = key.trim().to_string();
-        let eff = value(raw.trim_start(), &vars);
+        let eff = if raw_format {
+            Eff::Literal(raw.to_string())
+        } else {
+            value(raw.trim_start(), &vars)
+        };
         if let Some(t) = eff.text() {
             vars.set(&key, t.to_string(), Some(loc.clone()));
         }
@@ -115,6 +125,20 @@ mod tests {
         assert_eq!(get("D"), Some(Eff::Literal(String::new())));
         assert_eq!(get("E"), None);
         assert_eq!(e.iter().find(|x| x.key == "F").map(|x| x.loc.line), Some(7));
+    }
+
+    #[test]
+    fn raw_format_takes_values_verbatim() {
+        let f: Arc<str> = Arc::from("app.env");
+        let e = parse_as(
+            &f,
+            "A=1\nB='q' # not a comment\nC=$A\n",
+            &Vars::default(),
+            true,
+        );
+        let get = |k: &str| e.iter().find(|x| x.key == k).and_then(|x| x.value.clone());
+        assert_eq!(get("B"), Some(Eff::Literal("'q' # not a comment".into())));
+        assert_eq!(get("C"), Some(Eff::Literal("$A".into())));
     }
 
     #[test]

@@ -397,7 +397,7 @@ impl Loader {
     }
 
     /// Resolves an `env_file` entry declared at `at`; records it for the per-file checks.
-    pub fn env_file(&mut self, at: &Loc, path: &str, vars: &Vars) -> EnvFileState {
+    pub fn env_file(&mut self, at: &Loc, path: &str, raw: bool, vars: &Vars) -> EnvFileState {
         let Some(rel) = rel_join(dir_of(&at.file), path) else {
             return EnvFileState::Unknown;
         };
@@ -408,7 +408,12 @@ impl Loader {
             return EnvFileState::Unknown;
         };
         self.env_files.insert(rel.clone());
-        EnvFileState::Entries(envfile::parse(&Arc::from(rel.as_str()), &text, vars))
+        EnvFileState::Entries(envfile::parse_as(
+            &Arc::from(rel.as_str()),
+            &text,
+            vars,
+            raw,
+        ))
     }
 }
 

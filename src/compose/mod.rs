@@ -118,7 +118,7 @@ fn scan_set(loader: &mut Loader, set: &SetSpec) -> Vec<Hit> {
         return Vec::new();
     };
     let vars = loader.project_vars(dir_of(&set.files[0]));
-    let services = model::services(&root, &mut |at, p| loader.env_file(at, p, &vars));
+    let services = model::services(&root, &mut |at, p, raw| loader.env_file(at, p, raw, &vars));
     checks::run(&SetCtx {
         root: &root,
         services: &services,

@@ -158,7 +158,10 @@ const ATTRS: [&str; 7] = [
 ];
 
 /// Builds the services of a merged model; `env_file` resolves an env_file path declared in a file.
-pub fn services(root: &Node, env_file: &mut dyn FnMut(&Loc, &str) -> EnvFileState) -> Vec<Service> {
+pub fn services(
+    root: &Node,
+    env_file: &mut dyn FnMut(&Loc, &str, bool) -> EnvFileState,
+) -> Vec<Service> {
     let Some(svcs) = root.get("services") else {
         return Vec::new();
     };
@@ -169,7 +172,11 @@ pub fn services(root: &Node, env_file: &mut dyn FnMut(&Loc, &str) -> EnvFileStat
         .collect()
 }
 
-fn service(k: &Node, v: &Node, env_file: &mut dyn FnMut(&Loc, &str) -> EnvFileState) -> Service {
+fn service(
+    k: &Node,
+    v: &Node,
+    env_file: &mut dyn FnMut(&Loc, &str, bool) -> EnvFileState,
+) -> Service {
     let mut s = Service {
         name: k.as_str().unwrap_or_default().to_string(),
         key: k.loc.clone(),
@@ -227,7 +234,7 @@ fn service(k: &Node, v: &Node, env_file: &mut dyn FnMut(&Loc, &str) -> EnvFileSt
 fn load_env_files(
     s: &mut Service,
     spec: Option<&Node>,
-    env_file: &mut dyn FnMut(&Loc, &str) -> EnvFileState,
+    env_file: &mut dyn FnMut(&Loc, &str, bool) -> EnvFileState,
 ) {
     let Some(spec) = spec else { return };
     let list: Vec<&Node> = match &spec.kind {
@@ -235,18 +242,19 @@ fn load_env_files(
         _ => vec![spec],
     };
     for item in list {
-        let (path_node, required) = match item.get("path") {
+        let (path_node, required, raw) = match item.get("path") {
             Some(p) => (
                 p,
                 item.get("required").and_then(Node::as_str) != Some("false"),
+                item.get("format").and_then(Node::as_str) == Some("raw"),
             ),
-            None => (item, true),
+            None => (item, true, false),
         };
         let Some(path) = path_node.eff.text() else {
             s.env_unknown = true;
             continue;
         };
-        match env_file(&path_node.loc, path) {
+        match env_file(&path_node.loc, path, raw) {
             EnvFileState::Entries(entries) => {
                 for e in entries {
                     let Some(eff) = e.value else { continue };
