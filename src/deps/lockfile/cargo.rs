@@ -71,10 +71,10 @@ fn source_of(pkg: &cargo_lock::Package) -> Source {
 /// One shortest path (names, root first) per package, by BFS from the source-less packages;
 /// `None` for a package no root reaches.
 fn dependency_paths(all: &[&cargo_lock::Package]) -> Vec<Option<Vec<String>>> {
-    let mut by_name_version: HashMap<(&str, String), Vec<usize>> = HashMap::new();
+    let mut by_name_version: HashMap<(&str, &semver::Version), Vec<usize>> = HashMap::new();
     for (i, pkg) in all.iter().enumerate() {
         by_name_version
-            .entry((pkg.name.as_str(), pkg.version.to_string()))
+            .entry((pkg.name.as_str(), &pkg.version))
             .or_default()
             .push(i);
     }
@@ -89,7 +89,7 @@ fn dependency_paths(all: &[&cargo_lock::Package]) -> Vec<Option<Vec<String>>> {
     while let Some(i) = queue.pop_front() {
         let from = paths[i].clone().unwrap_or_default();
         for dep in &all[i].dependencies {
-            let key = (dep.name.as_str(), dep.version.to_string());
+            let key = (dep.name.as_str(), &dep.version);
             let candidates = by_name_version.get(&key).map(Vec::as_slice).unwrap_or(&[]);
             // Two packages can share name and version only when their sources differ.
             let target = candidates
