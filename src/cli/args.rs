@@ -53,6 +53,10 @@ pub struct ScanSettings {
     /// Never use the network: without an advisory index, skip the dependency audit.
     #[arg(long)]
     pub offline: bool,
+    /// Compose: interpolate from FILE instead of each project's `.env`, as `docker compose
+    /// --env-file` does (repeatable; later files win).
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
     /// Which scanners run, comma-separated (history and staged scans run secrets only).
     #[arg(
         long,

@@ -108,6 +108,7 @@ fn scan_with(
         exclude: cfg.exclude.clone(),
         secrets: runs(Scanner::Secrets),
         compose: !git_scan && runs(Scanner::Config),
+        compose_env_files: settings.env_files.clone(),
         deps: if git_scan || !runs(Scanner::Deps) {
             None
         } else {

@@ -137,6 +137,9 @@ pub struct Loader {
     pub env_files: BTreeSet<String>,
     /// Files of an in-memory scan (fuzzing): nothing is read from disk.
     memory: Option<HashMap<String, String>>,
+    /// Variables from the user's `--env-file` files, which replace every project `.env` as the
+    /// interpolation source (as `docker compose --env-file` does).
+    pub env_override: Option<Rc<Vars>>,
 }
 
 impl Loader {
@@ -152,6 +155,7 @@ impl Loader {
             diags: Vec::new(),
             env_files: BTreeSet::new(),
             memory: None,
+            env_override: None,
         }
     }
 
@@ -230,6 +234,9 @@ impl Loader {
 
     /// The interpolation source of a project directory: its `.env`, unless git ignores it.
     pub fn project_vars(&mut self, dir: &str) -> Rc<Vars> {
+        if let Some(v) = &self.env_override {
+            return v.clone();
+        }
         if let Some(v) = self.dotenv.get(dir) {
             return v.clone();
         }

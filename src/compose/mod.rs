@@ -25,7 +25,7 @@ use checks::{Hit, SetCtx};
 use load::{dir_of, Loader, SetSpec};
 use report::Aggregator;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What a compose scan returns.
@@ -65,6 +65,41 @@ pub fn catalog() -> Vec<RuleMeta> {
 /// all checks. Never panics; bad YAML etc. become DC090 findings or diagnostics naming the file.
 pub fn scan(root: &Path, compose_files: &[String]) -> Outcome {
     run(Loader::new(root), compose_files)
+}
+
+/// [`scan`] with the user's `--env-file` files as the interpolation source instead of each
+/// project's `.env` (later files override earlier ones, as in `docker compose`). A file that
+/// cannot be read is an error diagnostic, and the scan goes on without it.
+pub fn scan_with_env_files(
+    root: &Path,
+    compose_files: &[String],
+    env_files: &[PathBuf],
+) -> Outcome {
+    let mut loader = Loader::new(root);
+    let mut problems = Vec::new();
+    if !env_files.is_empty() {
+        let mut vars = interpolate::Vars::default();
+        for path in env_files {
+            let name = path.display().to_string();
+            match std::fs::read_to_string(path) {
+                Ok(text) => {
+                    for e in envfile::parse(&Arc::from(name.as_str()), &text, &vars) {
+                        if let Some(t) = e.value.as_ref().and_then(|v| v.text()) {
+                            vars.set(&e.key, t.to_string(), Some(e.loc.clone()));
+                        }
+                    }
+                }
+                Err(e) => problems.push(Diagnostic::error(
+                    name,
+                    format!("cannot read --env-file: {e}"),
+                )),
+            }
+        }
+        loader.env_override = Some(std::rc::Rc::new(vars));
+    }
+    let mut out = run(loader, compose_files);
+    out.diagnostics.extend(problems);
+    out
 }
 
 /// `scan` over in-memory files (relative path to text) instead of a directory: for fuzzing and

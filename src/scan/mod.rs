@@ -41,6 +41,8 @@ pub struct ScanOptions {
     pub deps: Option<deps::DepsOptions>,
     /// Tree scans: whether compose projects are checked.
     pub compose: bool,
+    /// `--env-file`: interpolation sources replacing each compose project's `.env`.
+    pub compose_env_files: Vec<PathBuf>,
 }
 
 impl ScanOptions {

@@ -115,7 +115,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
         } else {
             opts.root.as_path()
         };
-        let out = crate::compose::scan(dir, &compose_files);
+        let out = crate::compose::scan_with_env_files(dir, &compose_files, &opts.compose_env_files);
         findings.extend(out.findings);
         diagnostics.extend(out.diagnostics);
         extra_rules = crate::compose::catalog();

@@ -155,3 +155,33 @@ fn scanners_pick_what_runs() {
         bad.stderr
     );
 }
+
+#[test]
+fn env_files_given_on_the_command_line_replace_the_project_env() {
+    let tree = TestTree::empty();
+    tree.write(
+        "compose.yaml",
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${PW}\n",
+    );
+    tree.write("deploy/prod.env", "PW=postgres\n");
+    let without = tree.preflight(["scan", ".", "--scanners", "config"]);
+    assert!(!without.stdout.contains("DC010"), "{}", without.stdout);
+    let with = tree.preflight([
+        "scan",
+        ".",
+        "--scanners",
+        "config",
+        "--env-file",
+        "deploy/prod.env",
+    ]);
+    assert!(with.stdout.contains("DC010"), "{}", with.stdout);
+    let missing = tree.preflight(["scan", ".", "--env-file", "nowhere.env"]);
+    assert_eq!(missing.code, 2, "{}", missing.render());
+    assert!(
+        missing
+            .stdout
+            .contains("nowhere.env: cannot read --env-file"),
+        "{}",
+        missing.stdout
+    );
+}
