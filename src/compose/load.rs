@@ -309,32 +309,73 @@ impl Loader {
             return Vec::new();
         };
         let (_, inc) = entries.remove(i);
-        let mut paths = Vec::new();
-        for item in inc.items() {
-            let p = item.get("path").unwrap_or(item);
-            match &p.kind {
-                Kind::Seq(ps) => {
-                    paths.extend(ps.iter().filter_map(|x| x.eff.text().map(str::to_string)))
-                }
-                _ => paths.extend(p.eff.text().map(str::to_string)),
-            }
-        }
         let mut out = Vec::new();
-        for p in paths {
-            let Some(target) = rel_join(dir_of(rel), &p) else {
-                self.diags.push(Diagnostic::warning(
-                    rel,
-                    format!("include `{p}` is outside the scan root; skipped"),
-                ));
-                continue;
+        for item in inc.items() {
+            let texts = |n: Option<&Node>| -> Vec<String> {
+                match n.map(|n| &n.kind) {
+                    Some(Kind::Seq(xs)) => xs
+                        .iter()
+                        .filter_map(|x| x.eff.text().map(str::to_string))
+                        .collect(),
+                    Some(_) => n
+                        .and_then(|n| n.eff.text())
+                        .map(str::to_string)
+                        .into_iter()
+                        .collect(),
+                    None => Vec::new(),
+                }
             };
-            if self.git.ignored(&target) {
-                continue;
+            let paths = texts(Some(item.get("path").unwrap_or(item)));
+            // Long syntax: `project_directory` moves the default `.env`; `env_file` replaces it.
+            let project_dir = texts(item.get("project_directory")).pop();
+            let env_files = texts(item.get("env_file"));
+            for p in paths {
+                let Some(target) = rel_join(dir_of(rel), &p) else {
+                    self.diags.push(Diagnostic::warning(
+                        rel,
+                        format!("include `{p}` is outside the scan root; skipped"),
+                    ));
+                    continue;
+                };
+                if self.git.ignored(&target) {
+                    continue;
+                }
+                let vars = if !env_files.is_empty() {
+                    Rc::new(self.vars_from(dir_of(rel), &env_files))
+                } else {
+                    let dir = project_dir
+                        .as_deref()
+                        .and_then(|d| rel_join(dir_of(rel), d))
+                        .unwrap_or_else(|| dir_of(&target).to_string());
+                    self.project_vars(&dir)
+                };
+                out.extend(self.layers(&target, &vars, depth + 1));
             }
-            let vars = self.project_vars(dir_of(&target));
-            out.extend(self.layers(&target, &vars, depth + 1));
         }
         out
+    }
+
+    /// Variables from env files named relative to `dir` (an include's `env_file`); files
+    /// outside the root or ignored by git are not read.
+    fn vars_from(&mut self, dir: &str, files: &[String]) -> Vars {
+        if let Some(v) = &self.env_override {
+            return (**v).clone();
+        }
+        let mut vars = Vars::default();
+        for f in files {
+            let Some(rel) = rel_join(dir, f).filter(|r| !self.git.ignored(r)) else {
+                continue;
+            };
+            let Some(text) = self.read(&rel) else {
+                continue;
+            };
+            for e in envfile::parse(&Arc::from(rel.as_str()), &text, &vars) {
+                if let Some(t) = e.value.as_ref().and_then(|v| v.text()) {
+                    vars.set(&e.key, t.to_string(), Some(e.loc.clone()));
+                }
+            }
+        }
+        vars
     }
 
     fn extends(&mut self, rel: &str, doc: &mut Node, vars: &Vars, depth: usize) {

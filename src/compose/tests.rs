@@ -215,3 +215,39 @@ fn dump() {
         }
     }
 }
+
+#[test]
+fn include_env_file_replaces_the_included_projects_env() {
+    let file = |n: &str, t: &str| (n.to_string(), t.to_string());
+    let db = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${PW}\n";
+    let with = vec![
+        file(
+            "compose.yaml",
+            "include:\n  - path: db/compose.yaml\n    env_file: secrets/db.env\n",
+        ),
+        file("db/compose.yaml", db),
+        file("secrets/db.env", "PW=postgres\n"),
+    ];
+    assert!(rules_of(&super::scan_files(&with))
+        .iter()
+        .any(|r| r.starts_with("DC010")));
+    let moved = vec![
+        file(
+            "compose.yaml",
+            "include:\n  - path: db/compose.yaml\n    project_directory: ops\n",
+        ),
+        file("db/compose.yaml", db),
+        file("ops/.env", "PW=postgres\n"),
+    ];
+    assert!(rules_of(&super::scan_files(&moved))
+        .iter()
+        .any(|r| r.starts_with("DC010")));
+    let plain = vec![
+        file("compose.yaml", "include:\n  - db/compose.yaml\n"),
+        file("db/compose.yaml", db),
+        file("ops/.env", "PW=postgres\n"),
+    ];
+    assert!(!rules_of(&super::scan_files(&plain))
+        .iter()
+        .any(|r| r.starts_with("DC010")));
+}
