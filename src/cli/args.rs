@@ -20,7 +20,7 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Scan a tree: hardcoded secrets, and dependencies with known advisories.
+    /// Scan a tree: hardcoded secrets, dependencies with known advisories, compose config.
     Scan(ScanArgs),
     /// Write a baseline (a JSON report of the current findings) for `scan --baseline`.
     Baseline(BaselineArgs),
