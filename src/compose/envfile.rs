@@ -29,6 +29,16 @@ pub fn parse(file: &Arc<str>, text: &str, outer: &Vars) -> Vec<Entry> {
     parse_as(file, text, outer, false)
 }
 
+/// Adds the known values of an env file to `vars` (later files override earlier ones); the
+/// file's own lines see `vars` and its earlier lines.
+pub fn load_into(vars: &mut Vars, file: &str, text: &str) {
+    for e in parse(&Arc::from(file), text, vars) {
+        if let Some(t) = e.value.as_ref().and_then(|v| v.text()) {
+            vars.set(&e.key, t.to_string(), Some(e.loc.clone()));
+        }
+    }
+}
+
 /// [`parse`], or with `raw` (`env_file: {format: raw}`) every value taken verbatim: no
 /// quote removal, no comments, no interpolation.
 pub fn parse_as(file: &Arc<str>, text: &str, outer: &Vars, raw_format: bool) -> Vec<Entry> {

@@ -244,11 +244,7 @@ impl Loader {
         let mut vars = Vars::default();
         if !self.git.ignored(&rel) {
             if let Some(text) = self.read(&rel) {
-                for e in envfile::parse(&Arc::from(rel.as_str()), &text, &Vars::default()) {
-                    if let Some(t) = e.value.as_ref().and_then(|v| v.text()) {
-                        vars.set(&e.key, t.to_string(), Some(e.loc.clone()));
-                    }
-                }
+                envfile::load_into(&mut vars, &rel, &text);
             }
         }
         let vars = Rc::new(vars);
@@ -369,11 +365,7 @@ impl Loader {
             let Some(text) = self.read(&rel) else {
                 continue;
             };
-            for e in envfile::parse(&Arc::from(rel.as_str()), &text, &vars) {
-                if let Some(t) = e.value.as_ref().and_then(|v| v.text()) {
-                    vars.set(&e.key, t.to_string(), Some(e.loc.clone()));
-                }
-            }
+            envfile::load_into(&mut vars, &rel, &text);
         }
         vars
     }

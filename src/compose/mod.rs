@@ -82,13 +82,7 @@ pub fn scan_with_env_files(
         for path in env_files {
             let name = path.display().to_string();
             match std::fs::read_to_string(path) {
-                Ok(text) => {
-                    for e in envfile::parse(&Arc::from(name.as_str()), &text, &vars) {
-                        if let Some(t) = e.value.as_ref().and_then(|v| v.text()) {
-                            vars.set(&e.key, t.to_string(), Some(e.loc.clone()));
-                        }
-                    }
-                }
+                Ok(text) => envfile::load_into(&mut vars, &name, &text),
                 Err(e) => problems.push(Diagnostic::error(
                     name,
                     format!("cannot read --env-file: {e}"),
