@@ -398,3 +398,35 @@ pub fn assert_valid_report(doc: &Value) {
         .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
+
+#[test]
+fn fixture_advisories_follow_the_osv_schema() {
+    let Ok(schema) = std::fs::read_to_string(repo().join("../shared/schemas/osv-schema.json"))
+    else {
+        eprintln!("skip: ../shared/schemas absent; fixture advisories not validated");
+        return;
+    };
+    let schema: Value = serde_json::from_str(&schema).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let dir = repo().join("fixtures/advisories/osv");
+    let mut checked = 0;
+    for eco in ["npm", "pypi"] {
+        for entry in std::fs::read_dir(dir.join(eco)).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let doc: Value =
+                serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("JSON");
+            let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+            assert!(
+                errors.is_empty(),
+                "{}: {}",
+                path.display(),
+                errors.join("; ")
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked}");
+}
