@@ -5,7 +5,7 @@
 use crate::day::Day;
 use crate::deps::advisory::matcher::{affected_entries, fixed_versions, is_affected};
 use crate::deps::advisory::{Advisory, AdvisoryKind, Affected};
-use crate::deps::db::index::{eco_name, Index};
+use crate::deps::db::index::Index;
 use crate::deps::ignore::DepIgnore;
 use crate::deps::lockfile::Format;
 use crate::deps::package::{Lockfile, Package, Source};
@@ -203,7 +203,7 @@ fn finding(lock_path: &str, pkg: &Package, group: &[Hit]) -> Finding {
             "{} {} ({relation}{via}) is {} per {}{also}",
             pkg.name,
             pkg.version,
-            kind_name(primary.kind),
+            primary.kind.as_str(),
             primary.id
         )
     } else {
@@ -216,7 +216,7 @@ fn finding(lock_path: &str, pkg: &Package, group: &[Hit]) -> Finding {
         fingerprint: fingerprint(
             &rule_id,
             lock_path,
-            &format!("{}:{}@{}", eco_name(pkg.ecosystem), pkg.name, pkg.version),
+            &format!("{}:{}@{}", pkg.ecosystem.as_str(), pkg.name, pkg.version),
         ),
         rule_id,
         category: Category::Dependency,
@@ -234,21 +234,21 @@ fn finding(lock_path: &str, pkg: &Package, group: &[Hit]) -> Finding {
         evidence: None,
         remediation: remediation(pkg, primary.kind, &fixed),
         tags: vec![
-            eco_name(pkg.ecosystem).to_string(),
-            kind_name(primary.kind).to_string(),
+            pkg.ecosystem.as_str().to_string(),
+            primary.kind.as_str().to_string(),
             relation.to_string(),
         ],
         provenance: None,
         related: Vec::new(),
         dependency: Some(Box::new(DependencyInfo {
-            ecosystem: eco_name(pkg.ecosystem).to_string(),
+            ecosystem: pkg.ecosystem.as_str().to_string(),
             package: pkg.name.clone(),
             version: pkg.version.clone(),
             direct: pkg.direct,
             path: pkg.path.clone(),
             advisory: primary.id.clone(),
             aliases,
-            kind: kind_name(primary.kind).to_string(),
+            kind: primary.kind.as_str().to_string(),
             fixed,
             cvss: cvss.map(|c| (c.vector.clone(), c.score)),
             url,
@@ -288,15 +288,5 @@ fn remediation(pkg: &Package, kind: AdvisoryKind, fixed: &[String]) -> String {
             "No fixed version of {} is published: remove or replace it, or record a [[deps.ignore]] entry with the reason it does not apply.",
             pkg.name
         ),
-    }
-}
-
-fn kind_name(kind: AdvisoryKind) -> &'static str {
-    match kind {
-        AdvisoryKind::Vulnerability => "vulnerability",
-        AdvisoryKind::Malicious => "malicious",
-        AdvisoryKind::Unmaintained => "unmaintained",
-        AdvisoryKind::Unsound => "unsound",
-        AdvisoryKind::Notice => "notice",
     }
 }

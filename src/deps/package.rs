@@ -18,6 +18,25 @@ pub enum Ecosystem {
     CratesIo,
 }
 
+impl Ecosystem {
+    /// Every ecosystem preflight audits.
+    pub const ALL: [Ecosystem; 3] = [Ecosystem::Npm, Ecosystem::PyPI, Ecosystem::CratesIo];
+
+    /// The OSV name: `npm`, `PyPI`, `crates.io` (index keys, archive paths, reports).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ecosystem::Npm => "npm",
+            Ecosystem::PyPI => "PyPI",
+            Ecosystem::CratesIo => "crates.io",
+        }
+    }
+
+    /// The ecosystem an OSV name denotes.
+    pub fn from_osv(name: &str) -> Option<Ecosystem> {
+        Ecosystem::ALL.into_iter().find(|e| e.as_str() == name)
+    }
+}
+
 /// Where a package comes from; only registry packages can be matched against advisories.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase", tag = "kind", content = "location")]

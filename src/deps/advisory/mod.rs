@@ -28,6 +28,17 @@ pub enum AdvisoryKind {
 }
 
 impl AdvisoryKind {
+    /// The lowercase name, as reports write it (the same as its serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdvisoryKind::Vulnerability => "vulnerability",
+            AdvisoryKind::Malicious => "malicious",
+            AdvisoryKind::Unmaintained => "unmaintained",
+            AdvisoryKind::Unsound => "unsound",
+            AdvisoryKind::Notice => "notice",
+        }
+    }
+
     /// Whether this kind is a warning rather than a vulnerability.
     pub fn is_informational(self) -> bool {
         matches!(

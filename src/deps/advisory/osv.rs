@@ -296,19 +296,10 @@ fn summary(summary: Option<&str>, details: Option<&str>) -> String {
     }
 }
 
-fn ecosystem(name: &str) -> Option<Ecosystem> {
-    match name {
-        "npm" => Some(Ecosystem::Npm),
-        "PyPI" => Some(Ecosystem::PyPI),
-        "crates.io" => Some(Ecosystem::CratesIo),
-        _ => None,
-    }
-}
-
 /// Keeps entries in the audited ecosystems; `None` for any other (or package-less) entry.
 fn convert_affected(a: &AffectedRecord) -> Option<Affected> {
     let package = a.package.as_ref()?;
-    let ecosystem = ecosystem(package.ecosystem.trim())?;
+    let ecosystem = Ecosystem::from_osv(package.ecosystem.trim())?;
     let name = match ecosystem {
         Ecosystem::PyPI => normalize_pypi(&package.name),
         _ => package.name.trim().to_string(),

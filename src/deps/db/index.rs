@@ -79,7 +79,7 @@ pub fn write(
         out.write_all(b"\n")?;
         let mut ecosystems: Vec<Ecosystem> = Vec::new();
         for aff in &adv.affected {
-            let key = (eco_name(aff.ecosystem).to_string(), aff.name.clone());
+            let key = (aff.ecosystem.as_str().to_string(), aff.name.clone());
             let refs = names.entry(key).or_default();
             if refs.last() != Some(&(offset, len)) {
                 refs.push((offset, len));
@@ -89,7 +89,7 @@ pub fn write(
             }
         }
         for eco in ecosystems {
-            *per_ecosystem.entry(eco_name(eco).to_string()).or_default() += 1;
+            *per_ecosystem.entry(eco.as_str().to_string()).or_default() += 1;
         }
         offset += len + 1;
     }
@@ -152,15 +152,6 @@ fn dedupe(advisories: Vec<Advisory>) -> Vec<Advisory> {
     kept
 }
 
-/// The OSV name of an ecosystem, as the index keys it.
-pub fn eco_name(eco: Ecosystem) -> &'static str {
-    match eco {
-        Ecosystem::Npm => "npm",
-        Ecosystem::PyPI => "PyPI",
-        Ecosystem::CratesIo => "crates.io",
-    }
-}
-
 /// Seconds since the Unix epoch.
 pub fn now() -> u64 {
     std::time::SystemTime::now()
@@ -221,7 +212,7 @@ impl Index {
 
     /// The advisories that name `name` in `eco`.
     pub fn lookup(&self, eco: Ecosystem, name: &str) -> Result<Vec<Arc<Advisory>>, String> {
-        let Some(refs) = self.find(eco_name(eco), name) else {
+        let Some(refs) = self.find(eco.as_str(), name) else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();

@@ -17,6 +17,7 @@ use self::fetch::FetchOptions;
 use self::import::{collect, Problem};
 use self::index::{Index, Meta, SourceMeta};
 use crate::deps::advisory::Advisory;
+use crate::deps::package::Ecosystem;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -25,8 +26,6 @@ use std::time::Duration;
 pub const DEFAULT_OSV_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com/";
 /// The RustSec advisory repository.
 pub const DEFAULT_RUSTSEC_URL: &str = "https://github.com/rustsec/advisory-db.git";
-/// The OSV ecosystems `db update` downloads.
-pub const OSV_ECOSYSTEMS: [&str; 3] = ["npm", "PyPI", "crates.io"];
 /// An index older than this makes a scan warn.
 pub const STALE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
 const INDEX: &str = "index";
@@ -137,8 +136,9 @@ impl Db {
         } else {
             format!("{}/", opts.osv_url)
         };
-        let archives: Vec<(String, PathBuf)> = OSV_ECOSYSTEMS
+        let archives: Vec<(String, PathBuf)> = Ecosystem::ALL
             .iter()
+            .map(|e| e.as_str())
             .map(|eco| {
                 (
                     format!("{base}{eco}/all.zip"),
