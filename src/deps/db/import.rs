@@ -22,6 +22,8 @@ pub struct Collected {
     pub withdrawn: usize,
     /// Records with no entry in npm, PyPI or crates.io, dropped.
     pub unrelated: usize,
+    /// What `path` was read as: `directory`, `zip` or `git` (a bare repository).
+    pub kind: &'static str,
 }
 
 /// One file that could not be used.
@@ -48,20 +50,23 @@ type Item = (String, Format, Result<Vec<u8>, String>);
 pub fn collect(path: &Path) -> Result<Collected, String> {
     let shown = path.display();
     let meta = fs::metadata(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    let items = if meta.is_dir() {
+    let (kind, items) = if meta.is_dir() {
         if is_bare_repository(path) {
-            from_git(path)?
+            ("git", from_git(path)?)
         } else {
-            from_directory(path)?
+            ("directory", from_directory(path)?)
         }
     } else if meta.is_file() && has_extension(path, "zip") {
-        from_zip(path)?
+        ("zip", from_zip(path)?)
     } else {
         return Err(format!(
             "{shown}: not a directory, a .zip archive or a git repository"
         ));
     };
-    Ok(parse_all(items))
+    Ok(Collected {
+        kind,
+        ..parse_all(items)
+    })
 }
 
 fn has_extension(path: &Path, ext: &str) -> bool {

@@ -97,18 +97,11 @@ impl Db {
         let mut sources = Vec::new();
         let mut problems = Vec::new();
         for path in paths {
-            let kind = if path.is_dir() {
-                if path.join(".git").exists() || !path.join("HEAD").is_file() {
-                    "directory"
-                } else {
-                    "git"
-                }
-            } else {
-                "zip"
-            };
+            let got = collect(path)?;
+            let kind = got.kind;
             let origin = path.display().to_string();
             take(
-                collect(path)?,
+                got,
                 kind,
                 &origin,
                 None,
