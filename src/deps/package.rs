@@ -132,9 +132,29 @@ pub fn normalize_pypi(name: &str) -> String {
     out
 }
 
+/// The PEP 503-normalised project name a PEP 508 requirement starts with
+/// (`requests[socks]>=2` → `requests`); empty when it starts with no name.
+pub fn pep508_name(req: &str) -> String {
+    let req = req.trim_start();
+    let end = req
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(req.len());
+    normalize_pypi(&req[..end])
+}
+
 #[cfg(test)]
 mod tests {
-    use super::normalize_pypi;
+    use super::{normalize_pypi, pep508_name};
+
+    #[test]
+    fn pep508_names() {
+        assert_eq!(
+            pep508_name("Requests[socks]>=2 ; python_version>'3'"),
+            "requests"
+        );
+        assert_eq!(pep508_name("zope.interface"), "zope-interface");
+        assert_eq!(pep508_name(">=1"), "");
+    }
 
     #[test]
     fn pep503() {

@@ -3,7 +3,7 @@
 //! `poetry.lock` and `pdm.lock` (next to `pyproject.toml`).
 
 use crate::deps::lockfile::Format;
-use crate::deps::package::{normalize_pypi, Lockfile};
+use crate::deps::package::{normalize_pypi, pep508_name, Lockfile};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
 
@@ -145,14 +145,8 @@ fn pep508_list(value: Option<&toml::Value>, out: &mut Vec<String>) {
     let Some(items) = value.and_then(|v| v.as_array()) else {
         return;
     };
-    for item in items.iter().filter_map(|v| v.as_str()) {
-        let end = item
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-            .unwrap_or(item.len());
-        if end > 0 {
-            out.push(normalize_pypi(&item[..end]));
-        }
-    }
+    let names = items.iter().filter_map(|v| v.as_str()).map(pep508_name);
+    out.extend(names.filter(|n| !n.is_empty()));
 }
 
 fn table_keys(value: Option<&toml::Value>, out: &mut Vec<String>) {

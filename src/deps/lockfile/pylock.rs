@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::cargo::header_lines;
 use crate::deps::package::{
-    normalize_pypi, Ecosystem, Lockfile, Package, ParseError, Source, Unauditable,
+    normalize_pypi, pep508_name, Ecosystem, Lockfile, Package, ParseError, Source, Unauditable,
 };
 
 fn package(name: &str, version: &str, line: usize, source: Source) -> Package {
@@ -331,7 +331,7 @@ pub fn parse_pdm(text: &str) -> Result<Lockfile, ParseError> {
         .package
         .iter()
         .map(|p| {
-            let deps: Vec<String> = p.dependencies.iter().map(|d| requirement_name(d)).collect();
+            let deps: Vec<String> = p.dependencies.iter().map(|d| pep508_name(d)).collect();
             (normalize_pypi(&p.name), deps)
         })
         .collect();
@@ -359,14 +359,6 @@ pub fn parse_pdm(text: &str) -> Result<Lockfile, ParseError> {
         unauditable: Vec::new(),
         edges,
     })
-}
-
-/// The normalised project name at the start of a PEP 508 requirement (`requests[socks]>=2`).
-fn requirement_name(req: &str) -> String {
-    let end = req
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .unwrap_or(req.len());
-    normalize_pypi(&req[..end])
 }
 
 #[cfg(test)]
