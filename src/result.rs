@@ -33,6 +33,22 @@ pub struct ScanStats {
     pub duration_ms: u64,
 }
 
+impl ScanStats {
+    /// Adds another scanner's counters (wall time excepted: the scan measures it whole).
+    pub fn add(&mut self, o: &ScanStats) {
+        self.files_scanned += o.files_scanned;
+        self.bytes_scanned += o.bytes_scanned;
+        self.skipped_binary += o.skipped_binary;
+        self.skipped_too_large += o.skipped_too_large;
+        self.skipped_excluded += o.skipped_excluded;
+        self.non_utf8 += o.non_utf8;
+        self.suppressed_inline += o.suppressed_inline;
+        self.suppressed_ignore_file += o.suppressed_ignore_file;
+        self.suppressed_baseline += o.suppressed_baseline;
+        self.commits += o.commits;
+    }
+}
+
 /// What a scan read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -9,7 +9,6 @@ use crate::config;
 use crate::error::{Error, Result};
 use crate::report::{self, Format, RenderOptions};
 use crate::result::ScanResult;
-use crate::scan::deps::DepsOptions;
 use crate::scan::{self, ScanOptions};
 use crate::secrets::examples;
 use crate::source::history::HistoryOptions;
@@ -107,12 +106,13 @@ fn scan_with(
         },
         exclude: cfg.exclude.clone(),
         secrets: runs(Scanner::Secrets),
-        compose: !git_scan && runs(Scanner::Config),
-        compose_env_files: settings.env_files.clone(),
+        compose: (!git_scan && runs(Scanner::Config)).then(|| crate::compose::Options {
+            env_files: settings.env_files.clone(),
+        }),
         deps: if git_scan || !runs(Scanner::Deps) {
             None
         } else {
-            Some(DepsOptions {
+            Some(crate::deps::Options {
                 db: db::locate(db_dir)?,
                 offline: settings.offline,
                 ignores: cfg.deps_ignores.clone(),

@@ -1,19 +1,23 @@
 //! Drives `scan()` over every directory of `fixtures/compose/` and compares the findings with
 //! the directory's `expect.txt` (exact set of `RULE severity file:line`). Fixtures name their
 //! gitignore files `_gitignore` so that the repository's git does not apply them; the test copies
-//! each fixture to a temporary directory and renames them.
+//! each fixture to a temporary directory and renames them (and `_git/` to `.git/`).
 
-use super::{is_compose_file, scan};
+use super::scan;
+use crate::scanned::Scanned;
+use crate::source::fs::WalkOptions;
+use crate::source::Workspace;
 use std::path::{Path, PathBuf};
 
 fn copy_tree(from: &Path, to: &Path, rel: &str, files: &mut Vec<String>) -> std::io::Result<()> {
     for e in std::fs::read_dir(from)? {
         let e = e?;
         let name = e.file_name().to_string_lossy().to_string();
-        let target_name = if name == "_gitignore" {
-            ".gitignore".to_string()
-        } else {
-            name.clone()
+        // `_git` holds `info/exclude`: a real `.git` would be a repository of its own.
+        let target_name = match name.as_str() {
+            "_gitignore" => ".gitignore".to_string(),
+            "_git" => ".git".to_string(),
+            _ => name.clone(),
         };
         let r = if rel.is_empty() {
             target_name.clone()
@@ -31,19 +35,28 @@ fn copy_tree(from: &Path, to: &Path, rel: &str, files: &mut Vec<String>) -> std:
     Ok(())
 }
 
+/// The compose scanner over a directory, as a tree scan runs it: walk, then scan the workspace.
+pub(crate) fn scan_dir(root: &Path) -> Scanned {
+    let opts = WalkOptions {
+        threads: 1,
+        max_file_size: 1 << 24,
+    };
+    let ws = Workspace::walk(root, &opts, |_| false, |_| true, |_| {});
+    scan(&ws, &super::Options::default())
+}
+
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/compose")
 }
 
 /// Runs one fixture; returns (expected, actual) lines.
-pub(crate) fn run_fixture(name: &str) -> (Vec<String>, Vec<String>, super::Outcome) {
+pub(crate) fn run_fixture(name: &str) -> (Vec<String>, Vec<String>, Scanned) {
     let src = fixture_dir().join(name);
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let mut files = Vec::new();
     copy_tree(&src, tmp.path(), "", &mut files).unwrap_or_else(|e| panic!("copy {name}: {e}"));
     files.sort();
-    let compose: Vec<String> = files.into_iter().filter(|f| is_compose_file(f)).collect();
-    let out = scan(tmp.path(), &compose);
+    let out = scan_dir(tmp.path());
     let mut actual: Vec<String> = out
         .findings
         .iter()

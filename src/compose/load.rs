@@ -3,15 +3,14 @@
 //! and gitignore scoping. Reads only below the scan root.
 
 use super::envfile::{self, is_template};
-use super::gitignore::GitIgnores;
 use super::interpolate::{resolve, Vars};
 use super::merge::merge;
 use super::model::EnvFileState;
 use super::yaml::{self, Kind, Loc, Node, Parsed, YamlProblem};
 use crate::diag::Diagnostic;
+use crate::source::{ReadError, Workspace};
 use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::{Arc, LazyLock};
 
@@ -121,101 +120,54 @@ pub fn rel_join(dir: &str, p: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Loads files, caches parses and `.env` sources, and collects problems and diagnostics.
-pub struct Loader {
-    root: PathBuf,
-    root_canon: Option<PathBuf>,
-    /// Gitignore status of paths.
-    pub git: GitIgnores,
+/// Loads files through the workspace, caches parses and `.env` sources, and collects problems
+/// and diagnostics.
+pub struct Loader<'w> {
+    ws: &'w Workspace,
     parsed: HashMap<String, Rc<Parsed>>,
     dotenv: HashMap<String, Rc<Vars>>,
     /// YAML problems of every file read (DC090).
     pub problems: Vec<YamlProblem>,
     /// Diagnostics naming files.
     pub diags: Vec<Diagnostic>,
-    /// Env files referenced by `env_file:` (relative paths).
+    /// Env files referenced by `env_file:` (relative paths) since the last take.
     pub env_files: BTreeSet<String>,
-    /// Files of an in-memory scan (fuzzing): nothing is read from disk.
-    memory: Option<HashMap<String, String>>,
     /// Variables from the user's `--env-file` files, which replace every project `.env` as the
     /// interpolation source (as `docker compose --env-file` does).
     pub env_override: Option<Rc<Vars>>,
 }
 
-impl Loader {
-    /// A loader rooted at `root`.
-    pub fn new(root: &Path) -> Self {
+impl<'w> Loader<'w> {
+    /// A loader reading through `ws`.
+    pub fn new(ws: &'w Workspace) -> Self {
         Loader {
-            root: root.to_path_buf(),
-            root_canon: root.canonicalize().ok(),
-            git: GitIgnores::new(root),
+            ws,
             parsed: HashMap::new(),
             dotenv: HashMap::new(),
             problems: Vec::new(),
             diags: Vec::new(),
             env_files: BTreeSet::new(),
-            memory: None,
             env_override: None,
         }
     }
 
-    /// A loader over in-memory files only (relative path to text).
-    pub fn in_memory(files: HashMap<String, String>) -> Self {
-        let mut l = Loader::new(Path::new(""));
-        l.git.disabled = true;
-        l.root_canon = None;
-        l.memory = Some(files);
-        l
-    }
-
     /// The file names directly in a directory of the root.
     pub fn list_dir(&self, dir: &str) -> Vec<String> {
-        if let Some(m) = &self.memory {
-            return m
-                .keys()
-                .filter(|k| dir_of(k) == dir)
-                .map(|k| base_name(k).to_string())
-                .collect();
-        }
-        let abs = if dir.is_empty() {
-            self.root.clone()
-        } else {
-            self.root.join(dir)
-        };
-        let Ok(rd) = std::fs::read_dir(abs) else {
-            return Vec::new();
-        };
-        rd.flatten()
-            .map(|e| e.file_name().to_string_lossy().to_string())
-            .collect()
+        self.ws.list_dir(dir)
     }
 
-    /// Reads a file below the root (symlinks may not lead outside it); `None` if absent.
+    /// Whether git ignores `rel`, as the walk decided.
+    pub fn ignored(&self, rel: &str) -> bool {
+        self.ws.ignored(rel)
+    }
+
+    /// Reads a file through the workspace; `None` if absent. Other failures are diagnostics.
     pub fn read(&mut self, rel: &str) -> Option<String> {
-        if let Some(m) = &self.memory {
-            return m.get(rel).cloned();
-        }
-        let abs = self.root.join(rel);
-        if !abs.is_file() {
-            return None;
-        }
-        let canon = abs.canonicalize().ok()?;
-        if self
-            .root_canon
-            .as_ref()
-            .is_some_and(|r| !canon.starts_with(r))
-        {
-            self.diags.push(Diagnostic::warning(
-                rel,
-                "points outside the scan root; not read",
-            ));
-            return None;
-        }
-        match std::fs::read_to_string(&abs) {
-            Ok(t) => Some(t),
+        match self.ws.read_text(rel) {
+            Ok(text) => Some(text),
+            Err(ReadError::NotFound) => None,
             Err(e) => {
-                self.diags
-                    .push(Diagnostic::warning(rel, format!("cannot read: {e}")));
+                self.diags.push(Diagnostic::warning(rel, e));
                 None
             }
         }
@@ -242,7 +194,7 @@ impl Loader {
         }
         let rel = rel_join(dir, ".env").unwrap_or_else(|| ".env".to_string());
         let mut vars = Vars::default();
-        if !self.git.ignored(&rel) {
+        if !self.ignored(&rel) {
             if let Some(text) = self.read(&rel) {
                 envfile::load_into(&mut vars, &rel, &text);
             }
@@ -333,7 +285,7 @@ impl Loader {
                     ));
                     continue;
                 };
-                if self.git.ignored(&target) {
+                if self.ignored(&target) {
                     continue;
                 }
                 let vars = if !env_files.is_empty() {
@@ -359,7 +311,7 @@ impl Loader {
         }
         let mut vars = Vars::default();
         for f in files {
-            let Some(rel) = rel_join(dir, f).filter(|r| !self.git.ignored(r)) else {
+            let Some(rel) = rel_join(dir, f).filter(|r| !self.ignored(r)) else {
                 continue;
             };
             let Some(text) = self.read(&rel) else {
@@ -418,7 +370,7 @@ impl Loader {
         }
         let base = match spec.get("file").and_then(|f| f.eff.text()) {
             Some(file) => {
-                let t = rel_join(dir_of(rel), file).filter(|t| !self.git.ignored(t))?;
+                let t = rel_join(dir_of(rel), file).filter(|t| !self.ignored(t))?;
                 let layers = self.layers(&t, vars, depth + 1);
                 let merged = layers
                     .into_iter()
@@ -441,7 +393,7 @@ impl Loader {
         let Some(rel) = rel_join(dir_of(&at.file), path) else {
             return EnvFileState::Unknown;
         };
-        if is_template(&rel) || self.git.ignored(&rel) {
+        if is_template(&rel) || self.ignored(&rel) {
             return EnvFileState::Unknown;
         }
         let Some(text) = self.read(&rel) else {

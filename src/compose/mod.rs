@@ -4,7 +4,6 @@
 
 pub mod checks;
 pub mod envfile;
-pub mod gitignore;
 pub mod images;
 pub mod interpolate;
 pub mod load;
@@ -20,21 +19,23 @@ mod tests;
 
 use crate::catalog::RuleMeta;
 use crate::diag::Diagnostic;
-use crate::finding::{Category, Finding, RuleId, Severity};
+use crate::finding::{Category, RuleId, Severity};
+use crate::scanned::Scanned;
+use crate::source::Workspace;
 use checks::{Hit, SetCtx};
 use load::{dir_of, Loader, SetSpec};
 use report::Aggregator;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
 
-/// What a compose scan returns.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    /// Findings, sorted.
-    pub findings: Vec<Finding>,
-    /// Problems that are not findings (unreadable files, cut include chains).
-    pub diagnostics: Vec<Diagnostic>,
+/// How the compose scanner runs.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--env-file`: the user's interpolation sources, replacing each project's `.env` (later
+    /// files override earlier ones, as in `docker compose`).
+    pub env_files: Vec<PathBuf>,
 }
 
 /// Whether a path (relative to the scan root, `/`-separated) is a compose file name the loader
@@ -42,6 +43,13 @@ pub struct Outcome {
 /// patterns (docker-compose.prod.yml, compose.staging.yaml, compose.override.yml, ...).
 pub fn is_compose_file(rel_path: &str) -> bool {
     load::is_compose_name(rel_path.rsplit('/').next().unwrap_or(rel_path))
+}
+
+/// Whether the compose scanner reads `rel_path`: compose files and env files by name, so the
+/// walk keeps their content and nothing is read twice.
+pub fn wants(rel_path: &str) -> bool {
+    let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    is_compose_file(rel_path) || name.starts_with(".env") || name.ends_with(".env")
 }
 
 /// The catalogue of compose checks for reports (SARIF rules): one RuleMeta per check id.
@@ -59,59 +67,65 @@ pub fn catalog() -> Vec<RuleMeta> {
         .collect()
 }
 
-/// Loads every compose project whose files are among `compose_files` (relative paths under `root`,
-/// as the tree walk found them; the walk already skipped gitignored files), groups them into compose
-/// sets, reads `.env`/env_file/include/extends targets from disk itself (never outside `root`), and runs
-/// all checks. Never panics; bad YAML etc. become DC090 findings or diagnostics naming the file.
-pub fn scan(root: &Path, compose_files: &[String]) -> Outcome {
-    run(Loader::new(root), compose_files)
-}
-
-/// [`scan`] with the user's `--env-file` files as the interpolation source instead of each
-/// project's `.env` (later files override earlier ones, as in `docker compose`). A file that
-/// cannot be read is an error diagnostic, and the scan goes on without it.
-pub fn scan_with_env_files(
-    root: &Path,
-    compose_files: &[String],
-    env_files: &[PathBuf],
-) -> Outcome {
-    let mut loader = Loader::new(root);
+/// Loads every compose project among the workspace's files, groups them into compose sets,
+/// reads `.env`/env_file/include/extends targets through the workspace (never outside the root,
+/// never what git ignores), and runs all checks. Never panics; bad YAML etc. become DC090
+/// findings or diagnostics naming the file.
+pub fn scan(ws: &Workspace, opts: &Options) -> Scanned {
+    let compose_files: Vec<String> = ws
+        .files()
+        .filter(|f| is_compose_file(f))
+        .map(str::to_string)
+        .collect();
+    let mut loader = Loader::new(ws);
     let mut problems = Vec::new();
-    if !env_files.is_empty() {
-        let mut vars = interpolate::Vars::default();
-        for path in env_files {
-            let name = path.display().to_string();
-            match std::fs::read_to_string(path) {
-                Ok(text) => envfile::load_into(&mut vars, &name, &text),
-                Err(e) => problems.push(Diagnostic::error(
-                    name,
-                    format!("cannot read --env-file: {e}"),
-                )),
-            }
-        }
-        loader.env_override = Some(std::rc::Rc::new(vars));
+    if !opts.env_files.is_empty() {
+        loader.env_override = Some(Rc::new(user_env_files(&opts.env_files, &mut problems)));
     }
-    let mut out = run(loader, compose_files);
+    let mut out = run(loader, &compose_files);
     out.diagnostics.extend(problems);
     out
 }
 
-/// `scan` over in-memory files (relative path to text) instead of a directory: for fuzzing and
-/// tests. Gitignore files do not apply.
-pub fn scan_files(files: &[(String, String)]) -> Outcome {
-    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    run(Loader::in_memory(files.iter().cloned().collect()), &names)
+/// The `--env-file` files: named by the user on the command line, so read as given, not through
+/// the workspace. One that cannot be read is an error, and the scan goes on without it.
+fn user_env_files(files: &[PathBuf], problems: &mut Vec<Diagnostic>) -> interpolate::Vars {
+    let mut vars = interpolate::Vars::default();
+    for path in files {
+        let name = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => envfile::load_into(&mut vars, &name, &text),
+            Err(e) => problems.push(Diagnostic::error(
+                name,
+                format!("cannot read --env-file: {e}"),
+            )),
+        }
+    }
+    vars
 }
 
-fn run(mut loader: Loader, compose_files: &[String]) -> Outcome {
+/// `scan` over in-memory files (relative path to text) instead of a directory: for fuzzing and
+/// tests. Nothing is git-ignored.
+pub fn scan_files(files: &[(String, String)]) -> Scanned {
+    let ws = Workspace::in_memory(
+        files
+            .iter()
+            .map(|(n, t)| (n.clone(), t.as_bytes().to_vec())),
+        &[],
+    );
+    scan(&ws, &Options::default())
+}
+
+fn run(mut loader: Loader<'_>, compose_files: &[String]) -> Scanned {
     let mut projects: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in compose_files.iter().filter(|f| is_compose_file(f)) {
         let f = f.trim_start_matches("./").to_string();
         projects.entry(dir_of(&f).to_string()).or_default().push(f);
     }
     let mut agg = Aggregator::default();
+    let mut env_seen = BTreeSet::new();
     for (dir, files) in &projects {
-        scan_project(&mut loader, &mut agg, dir, files);
+        scan_project(&mut loader, &mut agg, &mut env_seen, dir, files);
     }
     for p in std::mem::take(&mut loader.problems) {
         let hit = yaml_hit(p);
@@ -123,26 +137,34 @@ fn run(mut loader: Loader, compose_files: &[String]) -> Outcome {
             .read(rel)
             .map(|t| t.lines().map(str::to_string).collect())
     });
-    Outcome {
+    Scanned {
         findings,
         diagnostics: loader.diags,
+        rules: catalog(),
+        ..Default::default()
     }
 }
 
-fn scan_project(loader: &mut Loader, agg: &mut Aggregator, dir: &str, files: &[String]) {
+fn scan_project(
+    loader: &mut Loader<'_>,
+    agg: &mut Aggregator,
+    env_seen: &mut BTreeSet<String>,
+    dir: &str,
+    files: &[String],
+) {
     let sets = load::sets(files);
     let has_prod = sets.iter().any(|s| s.production);
     for set in &sets {
         let hits = scan_set(loader, set);
         agg.add_set(hits, &set.name, &set.files, set.production, has_prod);
     }
-    for hit in env_file_hits(loader, dir) {
+    for hit in env_file_hits(loader, env_seen, dir) {
         let file = hit.loc.file.to_string();
         agg.add(hit, &file, &[]);
     }
 }
 
-fn scan_set(loader: &mut Loader, set: &SetSpec) -> Vec<Hit> {
+fn scan_set(loader: &mut Loader<'_>, set: &SetSpec) -> Vec<Hit> {
     let Some(root) = loader.load_set(set) else {
         return Vec::new();
     };
@@ -155,14 +177,11 @@ fn scan_set(loader: &mut Loader, set: &SetSpec) -> Vec<Hit> {
     })
 }
 
-/// DC013/DC014 over the env files of a project that are in scope.
-fn env_file_hits(loader: &mut Loader, dir: &str) -> Vec<Hit> {
-    let mut candidates: Vec<String> = loader
-        .env_files
-        .iter()
-        .filter(|f| dir_of(f) == dir)
-        .cloned()
-        .collect();
+/// DC013/DC014 over the env files of a project that are in scope: every `env_file` its compose
+/// files named (in whatever directory), and the `.env*` files beside them. Each file once per
+/// scan, however many projects read it.
+fn env_file_hits(loader: &mut Loader<'_>, seen: &mut BTreeSet<String>, dir: &str) -> Vec<Hit> {
+    let mut candidates: Vec<String> = std::mem::take(&mut loader.env_files).into_iter().collect();
     for name in loader.list_dir(dir) {
         if name == ".env" || name.starts_with(".env.") {
             candidates.push(load::rel_join(dir, &name).unwrap_or(name));
@@ -172,7 +191,7 @@ fn env_file_hits(loader: &mut Loader, dir: &str) -> Vec<Hit> {
     candidates.dedup();
     let mut out = Vec::new();
     for rel in candidates {
-        if envfile::is_template(&rel) || loader.git.ignored(&rel) {
+        if envfile::is_template(&rel) || loader.ignored(&rel) || !seen.insert(rel.clone()) {
             continue;
         }
         let Some(text) = loader.read(&rel) else {

@@ -5,15 +5,14 @@
 use crate::deps::lockfile::Format;
 use crate::deps::package::{normalize_pypi, pep508_name, Lockfile};
 use std::collections::{BTreeMap, VecDeque};
-use std::path::Path;
 
-/// Marks the packages the manifest beside `lock_path` names as direct, with the path
-/// `[project, package]`. Leaves the lockfile as it is when there is no readable manifest.
-pub fn mark_direct(format: Format, lock_path: &Path, lock: &mut Lockfile) {
-    let dir = lock_path.parent().unwrap_or(Path::new("."));
+/// Marks the packages the manifest beside the lockfile names as direct, with the path
+/// `[project, package]`. `read` gives a file beside the lockfile by name (through the
+/// workspace). Leaves the lockfile as it is when there is no readable manifest.
+pub fn mark_direct(format: Format, read: &dyn Fn(&str) -> Option<String>, lock: &mut Lockfile) {
     let found = match format {
-        Format::Yarn => npm_roots(&dir.join("package.json")),
-        Format::Poetry | Format::Pdm => python_roots(&dir.join("pyproject.toml")),
+        Format::Yarn => read("package.json").and_then(|t| npm_roots(&t)),
+        Format::Poetry | Format::Pdm => read("pyproject.toml").and_then(|t| python_roots(&t)),
         _ => None,
     };
     let Some((project, names)) = found else {
@@ -60,9 +59,8 @@ fn paths_from(
 }
 
 /// The project's name and the names of its dependencies of every kind.
-fn npm_roots(manifest: &Path) -> Option<(String, Vec<String>)> {
-    let text = std::fs::read(manifest).ok()?;
-    let json: serde_json::Value = serde_json::from_slice(&text).ok()?;
+fn npm_roots(text: &str) -> Option<(String, Vec<String>)> {
+    let json: serde_json::Value = serde_json::from_str(text).ok()?;
     let mut names = Vec::new();
     for kind in [
         "dependencies",
@@ -90,9 +88,8 @@ fn npm_roots(manifest: &Path) -> Option<(String, Vec<String>)> {
 }
 
 /// The names of `[project]` dependencies (PEP 621, all groups) and of Poetry's and PDM's tables.
-fn python_roots(manifest: &Path) -> Option<(String, Vec<String>)> {
-    let text = std::fs::read_to_string(manifest).ok()?;
-    let doc: toml::Table = toml::from_str(&text).ok()?;
+fn python_roots(text: &str) -> Option<(String, Vec<String>)> {
+    let doc: toml::Table = toml::from_str(text).ok()?;
     let mut names = Vec::new();
     let project = doc.get("project").and_then(|v| v.as_table());
     if let Some(project) = project {
@@ -174,12 +171,7 @@ mod tests {
 
     #[test]
     fn yarn_roots_from_package_json() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(
-            dir.path().join("package.json"),
-            r#"{"name":"web","dependencies":{"lodash":"^4"},"devDependencies":{"old":"npm:minimist@^1.2.0"}}"#,
-        )
-        .expect("write");
+        let manifest = r#"{"name":"web","dependencies":{"lodash":"^4"},"devDependencies":{"old":"npm:minimist@^1.2.0"}}"#;
         let mut lock = Lockfile {
             packages: vec![
                 pkg(Ecosystem::Npm, "lodash"),
@@ -189,7 +181,8 @@ mod tests {
             unauditable: vec![],
             ..Default::default()
         };
-        mark_direct(Format::Yarn, &dir.path().join("yarn.lock"), &mut lock);
+        let read = |name: &str| (name == "package.json").then(|| manifest.to_string());
+        mark_direct(Format::Yarn, &read, &mut lock);
         let direct: Vec<_> = lock
             .packages
             .iter()
@@ -201,13 +194,8 @@ mod tests {
 
     #[test]
     fn poetry_and_pep621_roots() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(
-            dir.path().join("pyproject.toml"),
-            "[project]\nname = \"api\"\ndependencies = [\"Django>=4.2\", \"requests[socks] ; python_version>'3'\"]\n\
-             [tool.poetry.group.dev.dependencies]\npytest = \"^8\"\n[tool.poetry.dependencies]\npython = \"^3.11\"\n",
-        )
-        .expect("write");
+        let manifest = "[project]\nname = \"api\"\ndependencies = [\"Django>=4.2\", \"requests[socks] ; python_version>'3'\"]\n\
+             [tool.poetry.group.dev.dependencies]\npytest = \"^8\"\n[tool.poetry.dependencies]\npython = \"^3.11\"\n";
         let mut lock = Lockfile {
             packages: ["django", "requests", "pytest", "sqlparse"]
                 .iter()
@@ -216,7 +204,8 @@ mod tests {
             unauditable: vec![],
             ..Default::default()
         };
-        mark_direct(Format::Poetry, &dir.path().join("poetry.lock"), &mut lock);
+        let read = |name: &str| (name == "pyproject.toml").then(|| manifest.to_string());
+        mark_direct(Format::Poetry, &read, &mut lock);
         let direct: Vec<bool> = lock.packages.iter().map(|p| p.direct).collect();
         assert_eq!(direct, [true, true, true, false]);
     }

@@ -1,18 +1,16 @@
-//! Scans end to end: a source ([`tree`], [`history`], [`staged`]) feeds blobs to the secret
-//! scanner in parallel; [`finish`] then suppresses (ignore file, baseline), sorts and counts into
-//! a `ScanResult`. Nothing here prints.
+//! Scans end to end: choose the source ([`tree`], [`history`], [`staged`]), dispatch to the
+//! scanners, then [`finish`]: suppress (ignore file, baseline), sort and count into a
+//! `ScanResult`. Nothing here prints, and no scanner logic lives here.
 
-use crate::diag::Diagnostic;
-use crate::finding::{Finding, Fingerprint};
-use crate::result::{ScanMode, ScanResult, ScanStats, VcsInfo};
+use crate::finding::Fingerprint;
+use crate::result::{ScanMode, ScanResult, VcsInfo};
+use crate::scanned::Scanned;
 use crate::secrets::RuleSet;
 use crate::suppress::IgnoreSet;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
-pub mod deps;
 pub mod history;
 pub mod staged;
 pub mod tree;
@@ -38,11 +36,9 @@ pub struct ScanOptions {
     /// Whether the secret scanner runs.
     pub secrets: bool,
     /// Tree scans: how to audit dependencies (`None`: not at all).
-    pub deps: Option<deps::DepsOptions>,
-    /// Tree scans: whether compose projects are checked.
-    pub compose: bool,
-    /// `--env-file`: interpolation sources replacing each compose project's `.env`.
-    pub compose_env_files: Vec<PathBuf>,
+    pub deps: Option<crate::deps::Options>,
+    /// Tree scans: how to check compose projects (`None`: not at all).
+    pub compose: Option<crate::compose::Options>,
 }
 
 impl ScanOptions {
@@ -52,35 +48,23 @@ impl ScanOptions {
     }
 }
 
-/// What a source produced, before suppression.
-pub(crate) struct Raw {
-    pub findings: Vec<Finding>,
-    pub diagnostics: Vec<Diagnostic>,
-    pub stats: ScanStats,
-    pub mode: ScanMode,
-    pub vcs: Option<VcsInfo>,
-    pub dependencies: Option<crate::result::DepsSummary>,
-    /// Rules of scanners other than the secret rules (the compose checks), for reports.
-    pub extra_rules: Vec<crate::catalog::RuleMeta>,
-}
-
 /// Applies the ignore file and the baseline, sorts, and assembles the result.
 pub(crate) fn finish(
     opts: &ScanOptions,
     rules: &RuleSet,
     ignores: &IgnoreSet,
-    raw: Raw,
+    scanned: Scanned,
+    mode: ScanMode,
+    vcs: Option<VcsInfo>,
     started: Instant,
 ) -> ScanResult {
-    let Raw {
+    let Scanned {
         mut findings,
         mut diagnostics,
+        rules: extra_rules,
         mut stats,
-        mode,
-        vcs,
         dependencies,
-        extra_rules,
-    } = raw;
+    } = scanned;
     let before = findings.len();
     findings.retain(|f| !ignores.ignores(f));
     stats.suppressed_ignore_file += (before - findings.len()) as u64;
@@ -91,25 +75,18 @@ pub(crate) fn finish(
     diagnostics.sort();
     diagnostics.dedup();
     stats.duration_ms = started.elapsed().as_millis() as u64;
+    let mut all_rules = rules.catalog();
+    all_rules.extend(extra_rules);
+    all_rules.sort_by(|a, b| a.id.cmp(&b.id));
     ScanResult {
         root: opts.root.display().to_string(),
         root_uri: crate::uri::dir_uri(&opts.root),
         findings,
         diagnostics,
         stats,
-        rules: {
-            let mut all = rules.catalog();
-            all.extend(extra_rules);
-            all.sort_by(|a, b| a.id.cmp(&b.id));
-            all
-        },
+        rules: all_rules,
         mode,
         vcs,
         dependencies,
     }
-}
-
-/// Locks a mutex, recovering the data if another worker panicked while holding it.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }

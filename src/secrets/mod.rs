@@ -8,13 +8,17 @@ pub mod defaults;
 pub mod engine;
 pub mod entropy;
 pub mod examples;
+pub mod history;
 pub mod rule;
 pub mod ruleset;
+pub mod scanner;
+pub mod staged;
 pub mod toml;
 
 use crate::finding::{fingerprint, Category, Evidence, Finding, Location, Secret};
 use engine::{scan_text, RawMatch};
 pub use ruleset::RuleSet;
+pub use scanner::BlobScanner;
 
 /// Findings of one blob, and how many were dropped by inline comments.
 #[derive(Debug, Default)]

@@ -4,8 +4,13 @@
 
 use super::{looks_binary, Blob, Skip};
 use crate::diag::Diagnostic;
+use crate::result::ScanStats;
+use crate::scanned::Scanned;
+use crate::sync::{into_inner, lock};
 use ignore::{WalkBuilder, WalkState};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Mutex;
 
 /// The name of preflight's own ignore file (gitignore syntax).
 pub const IGNORE_FILE: &str = ".preflightignore";
@@ -38,17 +43,8 @@ where
     V: Fn(Event<'_>) + Sync,
     X: Fn(&str) -> bool + Sync,
 {
-    let mut builder = WalkBuilder::new(root);
+    let mut builder = builder(root);
     builder
-        .hidden(false)
-        .parents(true)
-        .ignore(false)
-        .git_ignore(true)
-        .git_exclude(true)
-        .git_global(false)
-        .require_git(false)
-        .follow_links(false)
-        .add_custom_ignore_filename(IGNORE_FILE)
         .filter_entry(|e| e.file_name() != ".git")
         .threads(opts.threads);
     let single_file = root.is_file();
@@ -66,6 +62,39 @@ where
             WalkState::Continue
         })
     });
+}
+
+/// The walker's configuration, shared by the walk and [`ignored`] so that both always agree.
+fn builder(root: &Path) -> WalkBuilder {
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .parents(true)
+        .ignore(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .add_custom_ignore_filename(IGNORE_FILE);
+    builder
+}
+
+/// Whether the walk of `root` would skip the file `rel` (relative, `/`-separated) by an ignore
+/// rule: the same walker, descending only along `rel`'s directories.
+pub fn ignored(root: &Path, rel: &str) -> bool {
+    let target = root.join(rel);
+    if !target.is_file() {
+        return false;
+    }
+    let mut b = builder(root);
+    let on_way = target.clone();
+    b.filter_entry(move |e| e.file_name() != ".git" && on_way.starts_with(e.path()));
+    let found = b
+        .build()
+        .flatten()
+        .any(|e| e.path() == target && e.file_type().is_some_and(|t| t.is_file()));
+    !found
 }
 
 fn visit_file<V, X>(path: &Path, rel: &str, opts: &WalkOptions, exclude: &X, visit: &V)
@@ -127,4 +156,54 @@ fn walk_error(root: &Path, err: &ignore::Error) -> Diagnostic {
     // ignore's errors carry the path inside; keep the message one line.
     let msg = err.to_string().replace('\n', " ");
     Diagnostic::warning(root.display().to_string(), msg)
+}
+
+/// Counts what a walk skipped and collects its problems, from the walker's threads.
+#[derive(Default)]
+pub struct Tally {
+    binary: AtomicU64,
+    large: AtomicU64,
+    excluded: AtomicU64,
+    non_utf8: AtomicU64,
+    problems: Mutex<Vec<Diagnostic>>,
+}
+
+impl Tally {
+    /// Records one event that is not a blob; `count_excluded` says whether an excluded file
+    /// counts as a skip (a file no scanner asked for does not).
+    pub fn record(&self, event: &Event<'_>, count_excluded: bool) {
+        let add = |c: &AtomicU64| {
+            c.fetch_add(1, Relaxed);
+        };
+        match event {
+            Event::Blob(_) => {}
+            Event::Skipped(_, Skip::Binary) => add(&self.binary),
+            Event::Skipped(_, Skip::TooLarge) => add(&self.large),
+            Event::Skipped(_, Skip::Excluded) if count_excluded => add(&self.excluded),
+            Event::Skipped(_, Skip::Excluded) => {}
+            Event::NotUtf8(path) => {
+                add(&self.non_utf8);
+                lock(&self.problems).push(Diagnostic::warning(
+                    *path,
+                    "not valid UTF-8; scanned as bytes",
+                ));
+            }
+            Event::Problem(d) => lock(&self.problems).push(d.clone()),
+        }
+    }
+
+    /// The counters and problems, as a scanner result.
+    pub fn finish(self) -> Scanned {
+        Scanned {
+            diagnostics: into_inner(self.problems),
+            stats: ScanStats {
+                skipped_binary: self.binary.into_inner(),
+                skipped_too_large: self.large.into_inner(),
+                skipped_excluded: self.excluded.into_inner(),
+                non_utf8: self.non_utf8.into_inner(),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
 }

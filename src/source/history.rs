@@ -80,6 +80,9 @@ pub struct HistoryBlob {
     pub occurrences: Vec<BlobOccurrence>,
 }
 
+/// A blob's id: scanners keep it to tell blobs apart without naming the git library.
+pub type BlobId = gix::ObjectId;
+
 /// The enumerated history.
 #[derive(Debug)]
 pub struct History {
@@ -89,7 +92,7 @@ pub struct History {
     /// Distinct blobs, ordered for fast reading (pack order; loose objects last, by id).
     pub blobs: Vec<HistoryBlob>,
     /// (path, blob) pairs in HEAD's tree (empty when HEAD has no commit).
-    pub head: HashSet<(Arc<str>, gix::ObjectId)>,
+    pub head: HashSet<(Arc<str>, BlobId)>,
     /// Warnings: shallow boundary, submodules, missing or corrupt objects (with their id).
     pub notes: Vec<Diagnostic>,
     /// The repository's git directory.

@@ -8,6 +8,9 @@ pub mod history;
 pub mod staged;
 #[cfg(test)]
 pub(crate) mod testgit;
+pub mod workspace;
+
+pub use workspace::{ReadError, Workspace};
 
 /// One piece of content to scan.
 #[derive(Debug, Clone, Copy)]

@@ -239,7 +239,7 @@ impl Index {
     }
 
     fn record(&self, off: u64, len: u64) -> Result<Arc<Advisory>, String> {
-        if let Some(hit) = crate::scan::lock(&self.cache).get(&off) {
+        if let Some(hit) = crate::sync::lock(&self.cache).get(&off) {
             return Ok(hit.clone());
         }
         let mut buf = vec![0u8; len as usize];
@@ -247,7 +247,7 @@ impl Index {
             .map_err(|e| format!("{}: {e}", self.dir.join(RECORDS).display()))?;
         let adv: Advisory = serde_json::from_slice(&buf).map_err(|_| self.corrupt(RECORDS))?;
         let adv = Arc::new(adv);
-        crate::scan::lock(&self.cache).insert(off, adv.clone());
+        crate::sync::lock(&self.cache).insert(off, adv.clone());
         Ok(adv)
     }
 
@@ -263,13 +263,13 @@ impl Index {
 #[cfg(unix)]
 fn read_at(file: &Mutex<File>, buf: &mut [u8], off: u64) -> std::io::Result<()> {
     use std::os::unix::fs::FileExt;
-    crate::scan::lock(file).read_exact_at(buf, off)
+    crate::sync::lock(file).read_exact_at(buf, off)
 }
 
 #[cfg(not(unix))]
 fn read_at(file: &Mutex<File>, buf: &mut [u8], off: u64) -> std::io::Result<()> {
     use std::io::{Read, Seek, SeekFrom};
-    let mut f = crate::scan::lock(file);
+    let mut f = crate::sync::lock(file);
     f.seek(SeekFrom::Start(off))?;
     f.read_exact(buf)
 }

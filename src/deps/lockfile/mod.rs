@@ -9,7 +9,6 @@ pub mod python;
 pub mod yarn;
 
 use crate::deps::package::{Lockfile, ParseError};
-use std::path::Path;
 
 /// The lockfile formats preflight reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,13 +59,15 @@ pub fn detect(rel_path: &str) -> Option<Format> {
     })
 }
 
-/// Parses `text`, the content of `root/rel_path`, as `format`. Requirements files may include
-/// others (`-r`); those are read from disk, relative to the including file, never outside `root`.
+/// Parses `text`, the content of the lockfile at `rel_path`, as `format`. Requirements files
+/// may include others (`-r`, `-c`): `read` gives a file by its path relative to the scan root
+/// (the workspace decides what may be read), and includes that climb out of the root or are
+/// absolute are never asked for.
 pub fn parse_file(
     format: Format,
-    root: &Path,
     rel_path: &str,
     text: &str,
+    read: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Lockfile, ParseError> {
     match format {
         Format::Npm => npm::parse(text),
@@ -78,33 +79,42 @@ pub fn parse_file(
         Format::Pdm => pylock::parse_pdm(text),
         Format::Cargo => cargo::parse(text),
         Format::Requirements => {
-            let dir = Path::new(rel_path).parent().unwrap_or(Path::new(""));
-            python::parse(text, &|inc: &str| read_inside(root, dir, inc))
+            let dir = rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+            python::parse(text, &|inc: &str| read(&beside(dir, inc)?))
         }
     }
 }
 
-/// Reads `dir/name` under `root`, refusing paths that climb out of `root`.
-fn read_inside(root: &Path, dir: &Path, name: &str) -> Option<String> {
-    let mut rel = std::path::PathBuf::new();
-    for part in dir.join(name).components() {
+/// `name` relative to directory `dir`, or `None` when it is absolute or climbs out of the root.
+pub fn beside(dir: &str, name: &str) -> Option<String> {
+    if name.starts_with('/') || name.starts_with('\\') || name.get(1..2) == Some(":") {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in name.split(['/', '\\']) {
         match part {
-            std::path::Component::Normal(p) => rel.push(p),
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !rel.pop() {
-                    return None;
-                }
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
             }
-            _ => return None,
+            p => parts.push(p),
         }
     }
-    std::fs::read_to_string(root.join(rel)).ok()
+    Some(parts.join("/"))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{detect, Format};
+    use super::{beside, detect, Format};
+
+    #[test]
+    fn includes_stay_inside_the_root() {
+        assert_eq!(beside("api", "../base.txt").as_deref(), Some("base.txt"));
+        assert_eq!(beside("", "./dev.txt").as_deref(), Some("dev.txt"));
+        assert_eq!(beside("api", "../../x.txt"), None);
+        assert_eq!(beside("api", "/etc/passwd"), None);
+        assert_eq!(beside("api", "C:/x.txt"), None);
+    }
 
     #[test]
     fn formats_by_name() {

@@ -1,21 +1,23 @@
-//! The dependency audit as part of a tree scan: lockfiles are parsed as the walk meets them;
-//! once the walk is done, their packages are audited against the local advisory index.
+//! The dependency scanner: every lockfile among the workspace's files is read through the
+//! workspace and parsed, then its packages are audited against the local advisory index (after
+//! one automatic update when there is none, unless offline).
 
 use crate::day::Day;
 use crate::deps::audit::{audit, LockInput};
 use crate::deps::db::{self, Db, UpdateOptions};
 use crate::deps::ignore::DepIgnore;
-use crate::deps::lockfile::{detect, parse_file};
+use crate::deps::lockfile::{beside, detect, parse_file};
 use crate::deps::package::Source;
 use crate::deps::roots::mark_direct;
 use crate::diag::Diagnostic;
 use crate::finding::Finding;
 use crate::result::{DepsSummary, IndexSummary, LockSummary, UnauditableDep};
-use std::path::Path;
+use crate::scanned::Scanned;
+use crate::source::{ReadError, Workspace};
 
-/// How a scan audits dependencies.
+/// How the dependency scanner runs.
 #[derive(Debug, Clone)]
-pub struct DepsOptions {
+pub struct Options {
     /// The advisory database.
     pub db: Db,
     /// Never touch the network, even when there is no index.
@@ -29,36 +31,51 @@ pub struct DepsOptions {
     pub notify: Option<fn(&str)>,
 }
 
-/// Whether the walk should read `rel_path` for the dependency audit.
+/// Whether the dependency scanner reads `rel_path`: lockfiles and the manifests beside them.
 pub fn wants(rel_path: &str) -> bool {
-    detect(rel_path).is_some()
+    let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    detect(rel_path).is_some() || name == "package.json" || name == "pyproject.toml"
 }
 
-/// Parses the lockfile at `rel_path` if it is one; `None` for other files.
-pub fn read_lockfile(
-    root: &Path,
-    rel_path: &str,
-    data: &[u8],
-) -> Option<Result<LockInput, Diagnostic>> {
+/// Audits every lockfile in the workspace. Nothing to audit (no lockfile) is no summary at all.
+pub fn scan(ws: &Workspace, opts: &Options) -> Scanned {
+    let mut out = Scanned::default();
+    let mut locks = Vec::new();
+    for rel in ws.files() {
+        match read_lockfile(ws, rel) {
+            Some(Ok(input)) => locks.push(input),
+            Some(Err(d)) => out.diagnostics.push(d),
+            None => {}
+        }
+    }
+    if !locks.is_empty() {
+        let (findings, diagnostics, summary) = run(opts, locks);
+        out.findings = findings;
+        out.diagnostics.extend(diagnostics);
+        out.dependencies = Some(summary);
+    }
+    out
+}
+
+/// Reads and parses the lockfile at `rel_path` if it is one; `None` for other files.
+fn read_lockfile(ws: &Workspace, rel_path: &str) -> Option<Result<LockInput, Diagnostic>> {
     let format = detect(rel_path)?;
-    let text = match std::str::from_utf8(data) {
+    let text = match ws.read_text(rel_path) {
         Ok(text) => text,
-        Err(_) => {
+        Err(ReadError::NotUtf8) => {
             return Some(Err(Diagnostic::error(
                 rel_path,
                 "lockfile is not valid UTF-8",
             )))
         }
+        Err(e) => return Some(Err(Diagnostic::error(rel_path, e))),
     };
-    // A scan of a single file has that file as its root; its manifest and includes sit beside it.
-    let base = if root.is_file() {
-        root.parent().unwrap_or(Path::new("."))
-    } else {
-        root
-    };
-    Some(match parse_file(format, base, rel_path, text) {
+    let read = |rel: &str| ws.read_text(rel).ok();
+    Some(match parse_file(format, rel_path, &text, &read) {
         Ok(mut lock) => {
-            mark_direct(format, &base.join(rel_path), &mut lock);
+            let dir = rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+            let beside = |name: &str| read(&beside(dir, name)?);
+            mark_direct(format, &beside, &mut lock);
             Ok(LockInput {
                 path: rel_path.to_string(),
                 format,
@@ -72,11 +89,8 @@ pub fn read_lockfile(
     })
 }
 
-/// Audits the lockfiles a walk collected.
-pub fn run(
-    opts: &DepsOptions,
-    mut locks: Vec<LockInput>,
-) -> (Vec<Finding>, Vec<Diagnostic>, DepsSummary) {
+/// Audits the parsed lockfiles.
+fn run(opts: &Options, mut locks: Vec<LockInput>) -> (Vec<Finding>, Vec<Diagnostic>, DepsSummary) {
     locks.sort_by(|a, b| a.path.cmp(&b.path));
     let mut diagnostics = Vec::new();
     let mut summary = DepsSummary {
@@ -114,7 +128,7 @@ pub fn run(
 
 /// The index, after one update attempt when there is none; `None` (with a warning that says
 /// what to run) when the audit cannot run.
-fn open_index(opts: &DepsOptions, diagnostics: &mut Vec<Diagnostic>) -> Option<db::index::Index> {
+fn open_index(opts: &Options, diagnostics: &mut Vec<Diagnostic>) -> Option<db::index::Index> {
     let skipped = |why: String| {
         Diagnostic::general_warning(format!(
             "dependency audit skipped: {why}; run `preflight db update` (or `preflight db import PATH` \
