@@ -7,7 +7,7 @@ fn main() -> ExitCode {
         Ok(outcome) => outcome.exit_code(), // 0 clean, 1 findings >= --fail-on, 2 scan errors
         Err(err) if preflight::cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("preflight: {err}"); // one line, no backtrace
+            eprintln!("preflight: {}", preflight::error::one_line(&err)); // one line, no backtrace
             ExitCode::from(2)
         }
     }

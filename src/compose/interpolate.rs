@@ -2,33 +2,8 @@
 //! `${VAR?e}`, `${VAR:+a}`, nesting, `$$`). Values resolve to a literal, a fallback default, or
 //! unknown; value checks must never fire on unknown.
 
-use super::yaml::Loc;
+pub use super::value::{Eff, Loc};
 use std::collections::HashMap;
-
-/// An effective value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Eff {
-    /// Written in compose or an env file (or fully resolved from in-scope sources).
-    Literal(String),
-    /// Came from a `${VAR:-v}` / `${VAR-v}` default because VAR is defined nowhere in scope.
-    Fallback(String),
-    /// Depends on something we cannot see (undefined variable, `:?`, missing env file).
-    Unknown,
-}
-
-impl Eff {
-    /// The value text, unless unknown.
-    pub fn text(&self) -> Option<&str> {
-        match self {
-            Eff::Literal(s) | Eff::Fallback(s) => Some(s),
-            Eff::Unknown => None,
-        }
-    }
-    /// Whether the value came from a fallback default.
-    pub fn is_fallback(&self) -> bool {
-        matches!(self, Eff::Fallback(_))
-    }
-}
 
 /// Interpolation source: variable name to value and the env-file line defining it.
 #[derive(Debug, Default, Clone)]

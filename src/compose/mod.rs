@@ -10,6 +10,7 @@ pub mod load;
 pub mod merge;
 pub mod model;
 pub mod report;
+pub mod value;
 pub mod yaml;
 
 #[cfg(test)]

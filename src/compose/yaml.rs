@@ -3,7 +3,7 @@
 //! records duplicate keys instead of failing, applies `<<` merge keys itself, and bounds alias
 //! expansion and nesting so hostile input is refused quickly.
 
-use super::interpolate::Eff;
+pub use super::value::{Eff, Loc};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -12,17 +12,6 @@ use std::sync::Arc;
 pub const MAX_DEPTH: usize = 128;
 /// Most nodes that aliases may expand to in one document (billion-laughs guard).
 pub const MAX_ALIAS_NODES: usize = 100_000;
-
-/// A position in a file: path relative to the scan root, 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Loc {
-    /// Path relative to the scan root.
-    pub file: Arc<str>,
-    /// 1-based line (0 means the whole file).
-    pub line: usize,
-    /// 1-based column.
-    pub col: usize,
-}
 
 /// What a node holds.
 #[derive(Debug, Clone, PartialEq)]

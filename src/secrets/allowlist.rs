@@ -150,7 +150,7 @@ impl Allowlist {
 pub fn compile_all(patterns: &[String], what: &str) -> Result<Vec<Regex>, String> {
     patterns
         .iter()
-        .map(|p| super::rule::compile_regex(p).map_err(|e| format!("{what} {p:?}: {e}")))
+        .map(|p| super::pattern::compile_regex(p).map_err(|e| format!("{what} {p:?}: {e}")))
         .collect()
 }
 

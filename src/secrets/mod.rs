@@ -9,6 +9,7 @@ pub mod engine;
 pub mod entropy;
 pub mod examples;
 pub mod history;
+pub mod pattern;
 pub mod rule;
 pub mod ruleset;
 pub mod scanner;

@@ -2,35 +2,15 @@
 //! lazily, the first time a file needs them, so a 10-file scan does not pay for 200 rules.
 
 use super::allowlist::Allowlist;
+use super::pattern::compile_regex;
 use super::toml::{AllowlistDef, RuleDef};
 use crate::finding::{RuleId, Severity};
-use regex::bytes::{Regex, RegexBuilder};
+use regex::bytes::Regex;
 use std::sync::OnceLock;
 
 /// Remediation text for rules that bring none.
 pub const DEFAULT_HELP: &str = "Revoke and rotate this credential, remove it from the code, and \
 load it at run time from a secret store or an environment variable.";
-
-/// Compiles a pattern for bytes, ASCII classes first (fast DFAs), Unicode when the pattern needs it.
-pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
-    let build = |unicode: bool| {
-        RegexBuilder::new(pattern)
-            .unicode(unicode)
-            .size_limit(64 << 20)
-            .dfa_size_limit(16 << 20)
-            .build()
-    };
-    build(false).or_else(|_| build(true)).map_err(|e| {
-        // The regex crate's message is multi-line; keep its last line (the cause).
-        let text = e.to_string();
-        text.lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("invalid regex")
-            .trim()
-            .to_string()
-    })
-}
 
 /// A value compiled on first use, keeping its compile error.
 #[derive(Debug)]

@@ -8,6 +8,7 @@ mod deps;
 mod fetch;
 mod git;
 mod history;
+mod layers;
 mod scan;
 mod server;
 mod staged;
