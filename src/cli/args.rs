@@ -1,7 +1,7 @@
 //! The command line, as clap derive types. Only what is built is registered.
 
 use crate::finding::Severity;
-use crate::report::Format;
+use crate::report;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -96,8 +96,8 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub settings: ScanSettings,
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -174,6 +174,27 @@ pub enum RulesCommand {
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
     },
+}
+
+/// `--format` of `scan`: the report formats, as the command line spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Human-readable text, grouped by file, with a one-line summary.
+    Text,
+    /// preflight's own JSON report (`docs/json-report.md`), schema version 1.
+    Json,
+    /// SARIF 2.1.0, as GitHub code scanning accepts it.
+    Sarif,
+}
+
+impl From<FormatArg> for report::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => report::Format::Text,
+            FormatArg::Json => report::Format::Json,
+            FormatArg::Sarif => report::Format::Sarif,
+        }
+    }
 }
 
 /// `rules list` formats.

@@ -160,20 +160,21 @@ fn parse_date(text: &str) -> Result<i64> {
 
 fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
     let result = scan_with(&args.settings, &args.git, args.baseline.as_deref(), db_dir)?;
+    let format = Format::from(args.format);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let opts = RenderOptions {
         redact: !args.no_redact,
-        color: to_terminal && args.format == Format::Text && color_allowed(),
+        color: to_terminal && format == Format::Text && color_allowed(),
         quiet: args.quiet,
     };
-    let text = report::render(&result, args.format, &opts);
+    let text = report::render(&result, format, &opts);
     match &args.output {
         Some(path) => {
             write_file(path, &text)?;
             if !args.quiet {
                 eprintln!(
                     "preflight: wrote {} report to {}: {} finding(s)",
-                    format_name(args.format),
+                    format_name(format),
                     path.display(),
                     result.findings.len()
                 );
@@ -181,7 +182,7 @@ fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
         }
         None => write_stdout(&text)?,
     }
-    if result.has_errors() && args.format != Format::Text {
+    if result.has_errors() && format != Format::Text {
         eprintln!("preflight: the scan hit errors; see the report's diagnostics");
     }
     Ok(outcome(&result, args.fail_on.severity()))

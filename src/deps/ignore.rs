@@ -1,7 +1,28 @@
 //! `[[deps.ignore]]`: advisories a team has decided not to act on, each with a reason and an
 //! optional last day. An expired ignore stops suppressing, and the scan says so.
 
-use crate::secrets::toml::DepsIgnoreDef;
+use serde::Deserialize;
+
+/// The `[deps]` section of `.preflight.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// `[[deps.ignore]]`: advisories not to report, each with a reason.
+    #[serde(default)]
+    pub ignore: Vec<IgnoreDef>,
+}
+
+/// One `[[deps.ignore]]` entry, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreDef {
+    /// The advisory id or any of its aliases (`GHSA-…`, `CVE-…`, `RUSTSEC-…`).
+    pub id: String,
+    /// Why it is safe to ignore (required).
+    pub reason: Option<String>,
+    /// The last day the ignore holds: `"2026-12-31"` or a TOML date.
+    pub until: Option<toml::Value>,
+}
 
 use crate::day::Day;
 
@@ -20,7 +41,7 @@ pub struct DepIgnore {
 
 impl DepIgnore {
     /// Validates a config entry: a reason is required, `until` must be a date.
-    pub fn from_def(def: &DepsIgnoreDef, origin: &str) -> Result<DepIgnore, String> {
+    pub fn from_def(def: &IgnoreDef, origin: &str) -> Result<DepIgnore, String> {
         let id = def.id.trim();
         if id.is_empty() {
             return Err("[[deps.ignore]]: `id` is empty".into());
@@ -69,8 +90,8 @@ impl DepIgnore {
 mod tests {
     use super::*;
 
-    fn def(id: &str, reason: Option<&str>, until: Option<toml::Value>) -> DepsIgnoreDef {
-        DepsIgnoreDef {
+    fn def(id: &str, reason: Option<&str>, until: Option<toml::Value>) -> IgnoreDef {
+        IgnoreDef {
             id: id.into(),
             reason: reason.map(Into::into),
             until,

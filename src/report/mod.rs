@@ -21,7 +21,7 @@ use crate::result::ScanResult;
 pub(crate) use sarif::sarif_schema_errors;
 
 /// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Human-readable text, grouped by file, with a one-line summary.
     Text,

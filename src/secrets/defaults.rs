@@ -1,6 +1,6 @@
 //! The default rules and global allowlist, embedded at build time from `rules/`.
 
-use super::toml::{parse, ConfigFile};
+use super::toml::{parse, RulesFile};
 use super::RuleSet;
 
 include!(concat!(env!("OUT_DIR"), "/default_rules.rs"));
@@ -13,7 +13,7 @@ pub const ALLOWLIST: (&str, &str) = (
 
 /// The embedded files, parsed. An embedded file that fails to parse is a build defect that
 /// `embedded_rules_parse` catches; at run time it is reported, not panicked on.
-pub fn files() -> Result<Vec<(String, ConfigFile)>, String> {
+pub fn files() -> Result<Vec<(String, RulesFile)>, String> {
     RULE_FILES
         .iter()
         .chain(std::iter::once(&ALLOWLIST))

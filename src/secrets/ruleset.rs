@@ -2,7 +2,7 @@
 //! over every rule's keywords (the prefilter that decides which regexes run where).
 
 use super::rule::{allowlist, LazyAllowlist, Rule};
-use super::toml::ConfigFile;
+use super::toml::RulesFile;
 use crate::catalog::RuleMeta;
 use crate::finding::Category;
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -76,7 +76,7 @@ impl RuleSet {
     }
 
     /// Builds a set from parsed config files, applying `disabledRules`.
-    pub fn from_files(files: Vec<(String, ConfigFile)>) -> Result<RuleSet, String> {
+    pub fn from_files(files: Vec<(String, RulesFile)>) -> Result<RuleSet, String> {
         let mut rules = Vec::new();
         let mut global = Vec::new();
         for (origin, file) in files {

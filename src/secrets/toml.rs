@@ -1,13 +1,15 @@
 //! The on-disk rule format: gitleaks' config schema (`[[rules]]`, `[[rules.allowlists]]`,
 //! `[allowlist]`, `[[allowlists]]`, `[extend]`) plus preflight's optional keys. Only
-//! deserialization lives here; `rule.rs` turns these into compiled rules.
+//! deserialization lives here; `rule.rs` turns these into compiled rules. The other sections of
+//! `.preflight.toml` belong to their scanners and are put together in `config::file`.
 
 use serde::Deserialize;
 
-/// A whole config file, gitleaks layout.
+/// The secret scanner's part of a config file, gitleaks' layout: a rule file of its own
+/// (`rules/secrets/*.toml`, `.gitleaks.toml`) or the secret sections of `.preflight.toml`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ConfigFile {
+pub struct RulesFile {
     /// Free-text title (ignored).
     #[serde(default)]
     pub title: Option<String>,
@@ -23,43 +25,6 @@ pub struct ConfigFile {
     /// New-style global `[[allowlists]]` (may name `targetRules`).
     #[serde(default)]
     pub allowlists: Vec<AllowlistDef>,
-    /// `[deps]`: dependency audit settings (preflight only).
-    #[serde(default)]
-    pub deps: Option<DepsDef>,
-    /// `[scan]`: settings for every scanner (preflight only).
-    #[serde(default)]
-    pub scan: Option<ScanDef>,
-}
-
-/// `[scan]`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScanDef {
-    /// Regexes on paths relative to the scan root: files no scanner reads (unlike an
-    /// `[allowlist] paths` entry, which only silences secret rules).
-    #[serde(default)]
-    pub exclude: Vec<String>,
-}
-
-/// `[deps]`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DepsDef {
-    /// `[[deps.ignore]]`: advisories not to report, each with a reason.
-    #[serde(default)]
-    pub ignore: Vec<DepsIgnoreDef>,
-}
-
-/// One `[[deps.ignore]]` entry.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DepsIgnoreDef {
-    /// The advisory id or any of its aliases (`GHSA-…`, `CVE-…`, `RUSTSEC-…`).
-    pub id: String,
-    /// Why it is safe to ignore (required).
-    pub reason: Option<String>,
-    /// The last day the ignore holds: `"2026-12-31"` or a TOML date.
-    pub until: Option<toml::Value>,
 }
 
 /// `[extend]`.
@@ -163,8 +128,13 @@ pub struct AllowlistDef {
     pub target_rules: Vec<String>,
 }
 
-/// Parses a config file's text; the error names the line.
-pub fn parse(text: &str) -> Result<ConfigFile, String> {
+/// Parses a rule file's text; the error names the line.
+pub fn parse(text: &str) -> Result<RulesFile, String> {
+    parse_as(text)
+}
+
+/// Parses TOML text as `T`; the error names the line.
+pub fn parse_as<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
     toml::from_str(text).map_err(|e| {
         let msg = e.message().to_string();
         match e.span() {

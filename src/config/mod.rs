@@ -5,9 +5,12 @@
 
 use crate::deps::ignore::DepIgnore;
 use crate::error::{Error, Result};
-use crate::secrets::toml::{parse, ConfigFile};
+use crate::secrets::toml::RulesFile;
 use crate::secrets::{defaults, RuleSet};
+use file::{parse, ConfigFile};
 use std::path::{Path, PathBuf};
+
+pub mod file;
 
 /// preflight's own config file name, looked up in the scan root.
 pub const CONFIG_FILE: &str = ".preflight.toml";
@@ -62,7 +65,7 @@ pub fn load_with(root: &Path, explicit: Option<&Path>, secrets: bool) -> Result<
     }
     let mut deps_ignores = Vec::new();
     for (origin, file) in &chain {
-        for def in file.deps.iter().flat_map(|d| &d.ignore) {
+        for def in file.sections.deps.iter().flat_map(|d| &d.ignore) {
             let ignore = DepIgnore::from_def(def, origin).map_err(|message| Error::Config {
                 path: PathBuf::from(origin),
                 message,
@@ -72,7 +75,7 @@ pub fn load_with(root: &Path, explicit: Option<&Path>, secrets: bool) -> Result<
     }
     let patterns: Vec<&String> = chain
         .iter()
-        .flat_map(|(_, f)| f.scan.iter().flat_map(|s| &s.exclude))
+        .flat_map(|(_, f)| f.sections.scan.iter().flat_map(|s| &s.exclude))
         .collect();
     let exclude = if patterns.is_empty() {
         None
@@ -95,11 +98,12 @@ pub fn load_with(root: &Path, explicit: Option<&Path>, secrets: bool) -> Result<
         });
     }
     let use_default = !chain.iter().any(|(_, f)| {
-        f.extend
+        f.secrets
+            .extend
             .as_ref()
             .is_some_and(|e| e.use_default == Some(false))
     });
-    let mut files = if use_default {
+    let mut files: Vec<(String, RulesFile)> = if use_default {
         defaults::files().map_err(|message| Error::Config {
             path: PathBuf::from("<embedded rules>"),
             message,
@@ -107,7 +111,7 @@ pub fn load_with(root: &Path, explicit: Option<&Path>, secrets: bool) -> Result<
     } else {
         Vec::new()
     };
-    files.extend(chain);
+    files.extend(chain.into_iter().map(|(origin, f)| (origin, f.secrets)));
     let rules = RuleSet::from_files(files).map_err(|message| Error::Config {
         path: user.last().cloned().unwrap_or_default(),
         message,
@@ -141,7 +145,7 @@ fn read_with_extends(path: &Path, depth: usize, out: &mut Vec<(String, ConfigFil
         path: path.to_path_buf(),
         message,
     })?;
-    if let Some(base) = file.extend.as_ref().and_then(|e| e.path.as_deref()) {
+    if let Some(base) = file.secrets.extend.as_ref().and_then(|e| e.path.as_deref()) {
         if depth >= MAX_EXTEND_DEPTH {
             return Err(Error::Config {
                 path: path.to_path_buf(),
