@@ -122,8 +122,8 @@ fn open_index(opts: &DepsOptions, diagnostics: &mut Vec<Diagnostic>) -> Option<d
         ))
     };
     match opts.db.open() {
-        Ok(Some(index)) => return Some(index),
-        Ok(None) => {}
+        Ok(index) => return Some(index),
+        Err(db::IndexError::Absent { .. }) => {}
         Err(message) => {
             diagnostics.push(Diagnostic::general_error(message));
             return None;
@@ -141,7 +141,7 @@ fn open_index(opts: &DepsOptions, diagnostics: &mut Vec<Diagnostic>) -> Option<d
     }
     match opts.db.update(&opts.update) {
         Ok(_) => match opts.db.open() {
-            Ok(found) => found,
+            Ok(found) => Some(found),
             Err(message) => {
                 diagnostics.push(Diagnostic::general_error(message));
                 None
