@@ -17,6 +17,49 @@ pub struct Cli {
     pub db: Option<PathBuf>,
 }
 
+impl Cli {
+    /// Parses the command line as `Parser::parse` does (exiting on an error), and refuses
+    /// `--db` on a command that never reads the advisory database (issue 12 item 6). The
+    /// `PREFLIGHT_DB_DIR` variable is not refused: it is set once for every command.
+    pub fn parse_checked() -> Cli {
+        use clap::{CommandFactory, FromArgMatches};
+        let mut cmd = Cli::command();
+        let matches = cmd.get_matches_mut();
+        let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit());
+        let ignores_db = match cli.command {
+            Command::Rules(_) => Some("rules"),
+            Command::Hook(_) => Some("hook"),
+            Command::Scan(_) | Command::Baseline(_) | Command::Db(_) => None,
+        };
+        if let (Some(name), true) = (ignores_db, db_on_command_line(&matches)) {
+            cmd.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--db does not apply to `preflight {name}`, which never reads the advisory \
+                     database (it serves scan, baseline and db)"
+                ),
+            )
+            .exit();
+        }
+        cli
+    }
+}
+
+/// Whether `--db` was typed (before or after the subcommand), not taken from the environment.
+fn db_on_command_line(matches: &clap::ArgMatches) -> bool {
+    use clap::parser::ValueSource;
+    let mut level = Some(matches);
+    while let Some(m) = level {
+        if m.try_get_raw("db").ok().flatten().is_some()
+            && m.value_source("db") == Some(ValueSource::CommandLine)
+        {
+            return true;
+        }
+        level = m.subcommand().map(|(_, sub)| sub);
+    }
+    false
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

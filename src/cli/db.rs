@@ -1,10 +1,15 @@
 //! `preflight db`: build the advisory index from the network (`update`) or from local copies
 //! (`import`), and say what it holds (`status`).
+//!
+//! Exit codes: 0 done; 2 when a rebuild failed or was refused (the previous index stays), when
+//! some files could not be parsed, and when `status` finds no index, an empty one or a partial
+//! one, so that `preflight db status` can gate a pipeline.
 
-use crate::deps::db::{self, Built, Db, UpdateOptions};
+use crate::deps::db::{self, health, Built, Db, IndexError, InstallOptions, UpdateOptions};
 use crate::error::{Error, Result};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::Outcome;
 
@@ -20,6 +25,9 @@ pub enum DbCommand {
         /// URL of the RustSec advisory git repository.
         #[arg(long, value_name = "URL", env = "PREFLIGHT_RUSTSEC_URL", default_value = db::DEFAULT_RUSTSEC_URL)]
         rustsec_url: String,
+        /// Replacement and locking.
+        #[command(flatten)]
+        install: InstallArgs,
     },
     /// Rebuild the index from local advisories: directories or zips of OSV JSON/YAML files,
     /// RustSec trees, or git repositories of either.
@@ -27,9 +35,39 @@ pub enum DbCommand {
         /// Directories, zip archives or git repositories.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Replacement and locking.
+        #[command(flatten)]
+        install: InstallArgs,
     },
-    /// Print the index's sources, record counts and age.
+    /// Print the index's sources, record counts and age; exit 2 when there is no index or it
+    /// is empty or partial.
     Status,
+}
+
+/// How `update` and `import` treat the index they replace and each other.
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Replace the index even when the new one is empty or holds under half of an
+    /// ecosystem's advisories (otherwise refused, and the previous index stays).
+    #[arg(long)]
+    force: bool,
+    /// Seconds to wait for another `db update` or `db import` of the same database.
+    #[arg(long, value_name = "SECS", default_value_t = db::LOCK_TIMEOUT.as_secs())]
+    lock_timeout: u64,
+}
+
+impl InstallArgs {
+    fn options(&self) -> InstallOptions {
+        InstallOptions {
+            force: self.force,
+            lock_timeout: Duration::from_secs(self.lock_timeout),
+            on_wait: Some(tell),
+        }
+    }
+}
+
+fn tell(message: &str) {
+    eprintln!("preflight: {message}");
 }
 
 /// The database the global `--db` option or `PREFLIGHT_DB_DIR` names, else the default.
@@ -57,6 +95,10 @@ pub fn scan_update_options() -> UpdateOptions {
         osv_url: env("PREFLIGHT_OSV_URL", db::DEFAULT_OSV_URL),
         rustsec_url: env("PREFLIGHT_RUSTSEC_URL", db::DEFAULT_RUSTSEC_URL),
         fetch: db::scan_fetch_options(),
+        install: InstallOptions {
+            on_wait: Some(tell),
+            ..InstallOptions::default()
+        },
     }
 }
 
@@ -67,10 +109,12 @@ pub fn run(cmd: &DbCommand, dir: Option<&Path>) -> Result<Outcome> {
         DbCommand::Update {
             osv_url,
             rustsec_url,
+            install,
         } => {
             let opts = UpdateOptions {
                 osv_url: osv_url.clone(),
                 rustsec_url: rustsec_url.clone(),
+                install: install.options(),
                 ..UpdateOptions::default()
             };
             eprintln!(
@@ -80,18 +124,29 @@ pub fn run(cmd: &DbCommand, dir: Option<&Path>) -> Result<Outcome> {
             let built = db.update(&opts).map_err(|m| failed("update", m))?;
             Ok(report(&db, &built))
         }
-        DbCommand::Import { paths } => {
-            let built = db.import(paths).map_err(|m| failed("import", m))?;
+        DbCommand::Import { paths, install } => {
+            let built = db
+                .import(paths, &install.options())
+                .map_err(|m| failed("import", m))?;
             Ok(report(&db, &built))
         }
         DbCommand::Status => status(&db),
     }
 }
 
-fn failed(what: &str, message: String) -> Error {
+fn failed(what: &str, err: IndexError) -> Error {
     Error::Usage(format!(
-        "db {what} failed, the previous index is unchanged: {message}"
+        "db {what} failed, the previous index is unchanged: {}",
+        one_line(&err)
     ))
+}
+
+/// An error and its causes on one line; each level says only its own part, so nothing repeats.
+fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let parts: Vec<String> = std::iter::successors(Some(err), |e| e.source())
+        .map(|e| e.to_string())
+        .collect();
+    parts.join(": ")
 }
 
 /// Prints what was built; files that could not be parsed make the run exit 2.
@@ -131,12 +186,16 @@ fn report(db: &Db, built: &Built) -> Outcome {
 
 fn status(db: &Db) -> Result<Outcome> {
     use std::fmt::Write as _;
-    let Some(index) = db.open().map_err(Error::Usage)? else {
-        super::write_stdout(&format!(
-            "no advisory index in {}\nbuild one with `preflight db update`, or `preflight db import PATH` offline\n",
-            db.root.display()
-        ))?;
-        return Ok(Outcome::Errors);
+    let index = match db.open() {
+        Ok(index) => index,
+        Err(IndexError::Absent { dir }) => {
+            super::write_stdout(&format!(
+                "no advisory index in {}\nbuild one with `preflight db update`, or `preflight db import PATH` offline\n",
+                dir.display()
+            ))?;
+            return Ok(Outcome::Errors);
+        }
+        Err(err) => return Err(Error::Usage(one_line(&err))),
     };
     let meta = &index.meta;
     let stale = if db::is_stale(meta) {
@@ -170,5 +229,13 @@ fn status(db: &Db) -> Result<Outcome> {
         );
     }
     super::write_stdout(&out)?;
-    Ok(Outcome::Clean)
+    let warnings = health::warnings(meta);
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(if warnings.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Errors
+    })
 }

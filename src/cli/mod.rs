@@ -16,7 +16,6 @@ use crate::suppress::{self, IgnoreSet};
 use args::{
     BaselineArgs, Cli, Command, GitArgs, ListFormat, RulesCommand, ScanArgs, ScanSettings, Scanner,
 };
-use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -45,7 +44,7 @@ impl Outcome {
 
 /// Runs the command line.
 pub fn run() -> Result<Outcome> {
-    let cli = Cli::parse();
+    let cli = Cli::parse_checked();
     match cli.command {
         Command::Scan(args) => run_scan(&args, cli.db.as_deref()),
         Command::Baseline(args) => run_baseline(&args, cli.db.as_deref()),

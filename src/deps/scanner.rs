@@ -136,8 +136,8 @@ fn open_index(opts: &Options, diagnostics: &mut Vec<Diagnostic>) -> Option<db::i
         ))
     };
     match opts.db.open() {
-        Ok(Some(index)) => return Some(index),
-        Ok(None) => {}
+        Ok(index) => return Some(index),
+        Err(db::IndexError::Absent { .. }) => {}
         Err(message) => {
             diagnostics.push(Diagnostic::general_error(message));
             return None;
@@ -155,7 +155,7 @@ fn open_index(opts: &Options, diagnostics: &mut Vec<Diagnostic>) -> Option<db::i
     }
     match opts.db.update(&opts.update) {
         Ok(_) => match opts.db.open() {
-            Ok(found) => found,
+            Ok(found) => Some(found),
             Err(message) => {
                 diagnostics.push(Diagnostic::general_error(message));
                 None

@@ -93,14 +93,15 @@ pub enum FetchError {
         reason: String,
     },
     /// Reading or writing a local file failed.
-    #[error("{url}: {}: {source}", .path.display())]
+    // The cause is in the message, so it is not also a `source()` (it would print twice).
+    #[error("{url}: {}: {error}", .path.display())]
     Io {
         /// The URL being fetched.
         url: String,
         /// The local path involved.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 

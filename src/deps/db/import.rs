@@ -1,13 +1,21 @@
 //! Collecting advisories from what `preflight db import PATH...` points at: a directory of OSV
 //! JSON/YAML or RustSec files, an OSV `all.zip` archive, or a bare git repository.
+//!
+//! A source that cannot be read at all is an [`IndexError`]; a file in it that cannot be
+//! parsed is a [`Problem`] and the rest goes in. Zip archives are read by [`archive`], which
+//! refuses entries that escape, links and decompression bombs.
+
+mod archive;
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::IndexError;
 use crate::deps::advisory::{osv, rustsec, Advisory};
+
+pub use archive::{ArchiveLimits, ARCHIVE_LIMITS};
 
 /// What one import source yielded.
 #[derive(Debug, Clone, Default)]
@@ -47,9 +55,8 @@ enum Format {
 type Item = (String, Format, Result<Vec<u8>, String>);
 
 /// Collects the advisories under `path`.
-pub fn collect(path: &Path) -> Result<Collected, String> {
-    let shown = path.display();
-    let meta = fs::metadata(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+pub fn collect(path: &Path) -> Result<Collected, IndexError> {
+    let meta = fs::metadata(path).map_err(|e| IndexError::io(path, e))?;
     let (kind, items) = if meta.is_dir() {
         if is_bare_repository(path) {
             ("git", from_git(path)?)
@@ -57,10 +64,11 @@ pub fn collect(path: &Path) -> Result<Collected, String> {
             ("directory", from_directory(path)?)
         }
     } else if meta.is_file() && has_extension(path, "zip") {
-        ("zip", from_zip(path)?)
+        ("zip", archive::read_zip(path, &ARCHIVE_LIMITS)?)
     } else {
-        return Err(format!(
-            "{shown}: not a directory, a .zip archive or a git repository"
+        return Err(IndexError::source_error(
+            path,
+            "not a directory, a .zip archive or a git repository",
         ));
     };
     Ok(Collected {
@@ -99,14 +107,14 @@ fn is_hidden(name: &str) -> bool {
     name.starts_with('.')
 }
 
-fn from_directory(root: &Path) -> Result<Vec<Item>, String> {
+fn from_directory(root: &Path) -> Result<Vec<Item>, IndexError> {
     let mut files: Vec<(String, Format, PathBuf)> = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     let mut first = true;
     while let Some(dir) = pending.pop() {
         let entries = match fs::read_dir(&dir) {
             Ok(entries) => entries,
-            Err(e) if first => return Err(format!("{}: cannot read: {e}", root.display())),
+            Err(e) if first => return Err(IndexError::io(root, e)),
             Err(_) => continue,
         };
         first = false;
@@ -145,61 +153,25 @@ fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// OSV's per-ecosystem `all.zip`: one JSON record per entry.
-fn from_zip(path: &Path) -> Result<Vec<Item>, String> {
-    let shown = path.display();
-    let file = fs::File::open(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
-        .map_err(|e| format!("{shown}: not a zip archive: {e}"))?;
-    let mut items = Vec::new();
-    for index in 0..archive.len() {
-        let mut entry = match archive.by_index(index) {
-            Ok(entry) => entry,
-            Err(e) => {
-                let name = format!("entry #{index}");
-                items.push((name, Format::Json, Err(format!("cannot read: {e}"))));
-                continue;
-            }
-        };
-        let name = match entry.name() {
-            Ok(name) => name.to_string(),
-            Err(e) => {
-                let name = format!("entry #{index}");
-                items.push((name, Format::Json, Err(format!("bad entry name: {e}"))));
-                continue;
-            }
-        };
-        let format = match (entry.is_dir(), format_of(base_name(&name))) {
-            (false, Some(format)) => format,
-            _ => continue,
-        };
-        let mut bytes = Vec::new();
-        // `read_to_end` fails on a CRC mismatch, so a damaged entry becomes a problem.
-        let read = entry
-            .read_to_end(&mut bytes)
-            .map(|_| bytes)
-            .map_err(|e| format!("cannot read: {e}"));
-        items.push((name, format, read));
-    }
-    Ok(items)
-}
-
 fn base_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// A bare repository: the files of HEAD's tree, read from the object database.
-fn from_git(path: &Path) -> Result<Vec<Item>, String> {
-    let shown = path.display();
-    let repo = gix::open(path).map_err(|e| format!("{shown}: not a git repository: {e}"))?;
+/// A bare repository: the files of HEAD's tree, read from the object database. Only blobs
+/// are read, so a symbolic link in the tree is never followed.
+fn from_git(path: &Path) -> Result<Vec<Item>, IndexError> {
+    let fail = |what: &str, e: &dyn std::fmt::Display| {
+        IndexError::source_error(path, format!("{what}: {e}"))
+    };
+    let repo = gix::open(path).map_err(|e| fail("not a git repository", &e))?;
     let tree = repo
         .head_tree()
-        .map_err(|e| format!("{shown}: cannot read HEAD's tree: {e}"))?;
+        .map_err(|e| fail("cannot read HEAD's tree", &e))?;
     let entries = tree
         .traverse()
         .breadthfirst
         .files()
-        .map_err(|e| format!("{shown}: cannot walk HEAD's tree: {e}"))?;
+        .map_err(|e| fail("cannot walk HEAD's tree", &e))?;
     let mut items = Vec::new();
     for entry in entries {
         if !entry.mode.is_blob() {

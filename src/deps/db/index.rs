@@ -10,6 +10,7 @@
 //! package and parses only the records that name a package of the project, so a scan never
 //! parses the whole database.
 
+use super::IndexError;
 use crate::deps::advisory::Advisory;
 use crate::deps::package::Ecosystem;
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The on-disk format version; an index of another version is rebuilt, not read.
 pub const FORMAT: u32 = 1;
@@ -43,6 +44,10 @@ pub struct SourceMeta {
     /// The commit id, for git sources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
+    /// The ecosystem this source is meant to cover (`db update`'s OSV archives and RustSec), so
+    /// that `db status` can tell a partial index; `None` for imports, which may hold anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covers: Option<String>,
 }
 
 /// `meta.json`.
@@ -175,25 +180,26 @@ pub struct Index {
 
 impl Index {
     /// Opens the index in `dir`; the error says which file is missing or broken.
-    pub fn open(dir: &Path) -> Result<Index, String> {
+    pub fn open(dir: &Path) -> Result<Index, IndexError> {
         let meta_path = dir.join(META);
-        let text =
-            std::fs::read(&meta_path).map_err(|e| format!("{}: {e}", meta_path.display()))?;
-        let meta: Meta =
-            serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", meta_path.display()))?;
+        let text = std::fs::read(&meta_path).map_err(|e| read_error(&meta_path, e))?;
+        let meta: Meta = serde_json::from_slice(&text).map_err(|e| IndexError::Corrupt {
+            path: meta_path.clone(),
+            reason: e.to_string(),
+        })?;
         if meta.format != FORMAT {
-            return Err(format!(
-                "{}: index format {} (this preflight reads {FORMAT}); run `preflight db update`",
-                meta_path.display(),
-                meta.format
-            ));
+            return Err(IndexError::Corrupt {
+                path: meta_path,
+                reason: format!(
+                    "index format {} (this preflight reads {FORMAT})",
+                    meta.format
+                ),
+            });
         }
         let names_path = dir.join(NAMES);
-        let names =
-            std::fs::read(&names_path).map_err(|e| format!("{}: {e}", names_path.display()))?;
+        let names = std::fs::read(&names_path).map_err(|e| read_error(&names_path, e))?;
         let records_path = dir.join(RECORDS);
-        let records =
-            File::open(&records_path).map_err(|e| format!("{}: {e}", records_path.display()))?;
+        let records = File::open(&records_path).map_err(|e| read_error(&records_path, e))?;
         let mut lines = Vec::new();
         let mut start = 0;
         for end in memchr::memchr_iter(b'\n', &names) {
@@ -211,13 +217,14 @@ impl Index {
     }
 
     /// The advisories that name `name` in `eco`.
-    pub fn lookup(&self, eco: Ecosystem, name: &str) -> Result<Vec<Arc<Advisory>>, String> {
+    pub fn lookup(&self, eco: Ecosystem, name: &str) -> Result<Vec<Arc<Advisory>>, IndexError> {
         let Some(refs) = self.find(eco.as_str(), name) else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
         for part in refs.split(|&b| b == b',') {
-            let (off, len) = parse_ref(part).ok_or_else(|| self.corrupt(NAMES))?;
+            let (off, len) =
+                parse_ref(part).ok_or_else(|| self.corrupt(NAMES, "bad record reference"))?;
             out.push(self.record(off, len)?);
         }
         Ok(out)
@@ -238,38 +245,61 @@ impl Index {
         Some(split(&self.lines[i]).1)
     }
 
-    fn record(&self, off: u64, len: u64) -> Result<Arc<Advisory>, String> {
-        if let Some(hit) = crate::sync::lock(&self.cache).get(&off) {
+    fn record(&self, off: u64, len: u64) -> Result<Arc<Advisory>, IndexError> {
+        if let Some(hit) = lock(&self.cache).get(&off) {
             return Ok(hit.clone());
         }
         let mut buf = vec![0u8; len as usize];
-        read_at(&self.records, &mut buf, off)
-            .map_err(|e| format!("{}: {e}", self.dir.join(RECORDS).display()))?;
-        let adv: Advisory = serde_json::from_slice(&buf).map_err(|_| self.corrupt(RECORDS))?;
+        read_at(&self.records, &mut buf, off).map_err(|e| match e.kind() {
+            // A reference past the end: the two files do not belong together.
+            std::io::ErrorKind::UnexpectedEof => self.corrupt(RECORDS, "record out of range"),
+            _ => IndexError::io(self.dir.join(RECORDS), e),
+        })?;
+        let adv: Advisory = serde_json::from_slice(&buf)
+            .map_err(|e| self.corrupt(RECORDS, &format!("bad record: {e}")))?;
         let adv = Arc::new(adv);
-        crate::sync::lock(&self.cache).insert(off, adv.clone());
+        lock(&self.cache).insert(off, adv.clone());
         Ok(adv)
     }
 
-    fn corrupt(&self, file: &str) -> String {
-        format!(
-            "{}: index is corrupt; rebuild it with `preflight db update` or `preflight db import`",
-            self.dir.join(file).display()
-        )
+    fn corrupt(&self, file: &str, reason: &str) -> IndexError {
+        IndexError::Corrupt {
+            path: self.dir.join(file),
+            reason: format!("index is corrupt: {reason}"),
+        }
     }
+}
+
+/// A file of the index that cannot be read: missing means the index is incomplete (corrupt);
+/// anything else (permissions, I/O) is an I/O error.
+fn read_error(path: &Path, e: std::io::Error) -> IndexError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        IndexError::Corrupt {
+            path: path.to_path_buf(),
+            reason: "missing".to_string(),
+        }
+    } else {
+        IndexError::io(path, e)
+    }
+}
+
+/// The cache and the file handle stay usable after a panic elsewhere: what they hold is
+/// complete at every point a panic could happen.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// One positioned read (a single `pread` on Unix, where lookups make hundreds of them).
 #[cfg(unix)]
 fn read_at(file: &Mutex<File>, buf: &mut [u8], off: u64) -> std::io::Result<()> {
     use std::os::unix::fs::FileExt;
-    crate::sync::lock(file).read_exact_at(buf, off)
+    lock(file).read_exact_at(buf, off)
 }
 
 #[cfg(not(unix))]
 fn read_at(file: &Mutex<File>, buf: &mut [u8], off: u64) -> std::io::Result<()> {
     use std::io::{Read, Seek, SeekFrom};
-    let mut f = crate::sync::lock(file);
+    let mut f = lock(file);
     f.seek(SeekFrom::Start(off))?;
     f.read_exact(buf)
 }

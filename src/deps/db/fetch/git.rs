@@ -247,10 +247,10 @@ impl Staging {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let io_err = |path: &Path, source| FetchError::Io {
+        let io_err = |path: &Path, error| FetchError::Io {
             url: url.to_string(),
             path: path.to_path_buf(),
-            source,
+            error,
         };
         std::fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
         let name = dest
@@ -271,10 +271,10 @@ impl Staging {
     }
 
     fn commit(mut self, dest: &Path) -> Result<(), FetchError> {
-        std::fs::rename(&self.path, dest).map_err(|source| FetchError::Io {
+        std::fs::rename(&self.path, dest).map_err(|error| FetchError::Io {
             url: self.url.clone(),
             path: dest.to_path_buf(),
-            source,
+            error,
         })?;
         self.keep = true;
         Ok(())

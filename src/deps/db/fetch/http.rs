@@ -102,10 +102,10 @@ fn store(
     opts: &FetchOptions,
 ) -> Result<u64, FetchError> {
     let part = part_path(dest);
-    let io_err = |path: &Path, source| FetchError::Io {
+    let io_err = |path: &Path, error| FetchError::Io {
         url: url.to_string(),
         path: path.to_path_buf(),
-        source,
+        error,
     };
     if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
@@ -134,10 +134,10 @@ fn write_part(
     part: &Path,
     opts: &FetchOptions,
 ) -> Result<u64, FetchError> {
-    let io_err = |source| FetchError::Io {
+    let io_err = |error| FetchError::Io {
         url: url.to_string(),
         path: part.to_path_buf(),
-        source,
+        error,
     };
     // Read the header rather than content_length(): the latter is only a body size hint.
     let expected = header(&response, CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());

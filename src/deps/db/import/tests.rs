@@ -236,13 +236,13 @@ fn directory_problems_and_skips() {
 fn unusable_paths_are_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let missing = dir.path().join("nope");
-    assert!(collect(&missing).is_err_and(|e| e.contains("nope")));
+    assert!(collect(&missing).is_err_and(|e| e.to_string().contains("nope")));
     let text = dir.path().join("notes.txt");
     fs::write(&text, "x").expect("write");
-    assert!(collect(&text).is_err_and(|e| e.contains("notes.txt")));
+    assert!(collect(&text).is_err_and(|e| e.to_string().contains("notes.txt")));
     let fake = dir.path().join("all.zip");
     fs::write(&fake, "not a zip").expect("write");
-    assert!(collect(&fake).is_err_and(|e| e.contains("all.zip")));
+    assert!(collect(&fake).is_err_and(|e| e.to_string().contains("all.zip")));
 }
 
 #[test]
