@@ -8,6 +8,7 @@ mod deps;
 mod fetch;
 mod git;
 mod history;
+mod pins;
 mod scan;
 mod server;
 mod staged;
