@@ -94,6 +94,8 @@ pub struct ScanResult {
     pub vcs: Option<VcsInfo>,
     /// What the dependency audit read, when the tree held lockfiles.
     pub dependencies: Option<DepsSummary>,
+    /// The scanners that ran (`secrets`, `deps`, `config`), in that order.
+    pub scanners: Vec<&'static str>,
 }
 
 /// What the dependency audit read and against what.

@@ -166,7 +166,13 @@ fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
         color: to_terminal && format == Format::Text && color_allowed(),
         quiet: args.quiet,
     };
-    let text = report::render(&result, format, &opts);
+    let rendered = report::render_report(&result, format, &opts);
+    if !args.quiet {
+        for warning in &rendered.warnings {
+            eprintln!("preflight: {warning}");
+        }
+    }
+    let text = rendered.text;
     match &args.output {
         Some(path) => {
             write_file(path, &text)?;
@@ -181,6 +187,7 @@ fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
         }
         None => write_stdout(&text)?,
     }
+    // Errors are the one thing --quiet still prints.
     if result.has_errors() && format != Format::Text {
         eprintln!("preflight: the scan hit errors; see the report's diagnostics");
     }
@@ -282,9 +289,54 @@ pub(crate) fn write_stdout(text: &str) -> Result<()> {
         })
 }
 
+/// Writes `text` to `path` atomically: into a temporary file in the same directory, then
+/// renamed over `path`, so that an interrupted or failed run never leaves half a report (and an
+/// old report stays whole until the new one is complete).
 fn write_file(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|source| Error::Write {
+    let err = |source| Error::Write {
         path: path.to_path_buf(),
         source,
-    })
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".preflight-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_file;
+
+    #[test]
+    fn reports_are_written_atomically() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("report.sarif");
+        std::fs::write(&path, "old report").expect("write");
+        write_file(&path, "new report").expect("atomic write");
+        assert_eq!(
+            std::fs::read_to_string(&path).ok().as_deref(),
+            Some("new report")
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("read_dir")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("report.sarif")]);
+        // A failed write (the directory is missing) creates nothing and reports the path.
+        let missing = dir.path().join("no/such/dir/report.json");
+        let err = write_file(&missing, "x").expect_err("no directory");
+        assert!(err.to_string().contains("report.json"), "{err}");
+        assert!(!missing.exists());
+    }
 }

@@ -63,6 +63,28 @@ pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> Stri
     }
 }
 
+/// A rendered report and the warnings rendering it raised (e.g. results SARIF had to drop to
+/// stay within GitHub's limits), for the CLI to show.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The report.
+    pub text: String,
+    /// Problems with the report itself; they are also inside it where the format allows.
+    pub warnings: Vec<crate::diag::Diagnostic>,
+}
+
+/// Renders a whole scan result, with the warnings rendering raised.
+pub fn render_report(result: &ScanResult, format: Format, opts: &RenderOptions) -> Rendered {
+    if format == Format::Sarif {
+        let (text, warnings) = sarif::render_checked(result, opts);
+        return Rendered { text, warnings };
+    }
+    Rendered {
+        text: render(result, format, opts),
+        warnings: Vec::new(),
+    }
+}
+
 /// The secret of a finding as a report may show it: redacted unless `opts.redact` is false.
 /// `None` when the finding has no evidence.
 pub(crate) fn secret_text(finding: &Finding, opts: &RenderOptions) -> Option<String> {

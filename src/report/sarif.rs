@@ -3,24 +3,31 @@
 //!
 //! Built with serde-sarif's typed structs so that field names and nesting come from the schema.
 //! GitHub specifics, per its "SARIF support for code scanning" page: `security-severity` is a
-//! string holding a number (and only counts on rules tagged `security`), `partialFingerprints`
-//! carries our own fingerprint so alerts survive line moves, and artifact URIs are relative to
+//! string holding a number (and only counts on rules tagged `security`), our line-independent
+//! fingerprint goes under `partialFingerprints.primaryLocationLineHash` (the key GitHub reads)
+//! so alerts survive line moves, `automationDetails.id` names the analysis so that uploads of
+//! different scanner sets do not replace each other, every rule has a `helpUri` ([`help`]), the
+//! log stays within the upload limits ([`limits`]), and artifact URIs are relative to
 //! `%SRCROOT%`. Git-based scans add `versionControlProvenance` (SARIF §3.14.8) when the repository
 //! has a remote, and history findings their commit in the result's property bag.
 
 mod git;
+mod help;
+mod limits;
+#[cfg(test)]
+mod limits_tests;
 
 use super::{scrub, secret_text, to_json, RenderOptions};
 use crate::catalog::RuleMeta;
 use crate::diag::{Diagnostic, Level};
 use crate::finding::{Finding, Severity};
-use crate::result::ScanResult;
+use crate::result::{ScanMode, ScanResult};
 use git::{provenance_properties, vcs_details};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
     PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Tool, ToolComponent,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,49 +36,136 @@ const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The base every artifact URI is relative to.
 const SRCROOT: &str = "%SRCROOT%";
 /// The key of our fingerprint in `partialFingerprints`; bump the suffix if its recipe changes.
+/// `.preflight-allow` files take the value.
 const FINGERPRINT_KEY: &str = "preflight/v1";
+/// The one `partialFingerprints` key GitHub reads to follow an alert across commits.
+const GITHUB_FINGERPRINT_KEY: &str = "primaryLocationLineHash";
 
 /// Renders the SARIF log.
 pub(super) fn render(result: &ScanResult, opts: &RenderOptions) -> String {
-    to_json(&log(result, opts))
+    render_checked(result, opts).0
 }
 
-fn log(result: &ScanResult, opts: &RenderOptions) -> Sarif {
+/// Renders the SARIF log within GitHub's upload limits ([`limits`]), with a warning per limit
+/// that cost results (also written into the log as tool execution notifications).
+pub(super) fn render_checked(
+    result: &ScanResult,
+    opts: &RenderOptions,
+) -> (String, Vec<Diagnostic>) {
+    let total = result.findings.len();
+    let mut keep = limits::MAX_RESULTS.min(total);
+    let mut too_big = false;
+    loop {
+        let picked = limits::most_severe(&result.findings, keep);
+        let findings: Vec<&Finding> = picked.iter().map(|&i| &result.findings[i]).collect();
+        let notes = limit_notes(&findings, total, too_big);
+        let text = to_json(&log(result, &findings, &notes, opts));
+        // Gzip only a log that could be too big: below the limit uncompressed, it fits.
+        if keep == 0 || text.len() <= limits::MAX_GZIP_BYTES {
+            return (text, notes);
+        }
+        let gzipped = limits::gzip_len(&text);
+        if gzipped <= limits::MAX_GZIP_BYTES {
+            return (text, notes);
+        }
+        too_big = true;
+        keep = limits::shrink(keep, gzipped);
+    }
+}
+
+/// The warnings for what the limits dropped.
+fn limit_notes(kept: &[&Finding], total: usize, too_big: bool) -> Vec<Diagnostic> {
+    let mut notes = Vec::new();
+    let dropped = total - kept.len();
+    if dropped > 0 {
+        let why = if too_big {
+            format!(
+                "the log would exceed GitHub's upload limit of {} bytes gzipped",
+                limits::MAX_GZIP_BYTES
+            )
+        } else {
+            format!(
+                "GitHub code scanning accepts at most {} results per run",
+                limits::MAX_RESULTS
+            )
+        };
+        notes.push(Diagnostic::general_warning(format!(
+            "SARIF: {why}; kept the {} most severe of {total} results and dropped {dropped}",
+            kept.len()
+        )));
+    }
+    let cut = kept
+        .iter()
+        .filter(|f| f.related.len() > limits::MAX_LOCATIONS)
+        .count();
+    if cut > 0 {
+        notes.push(Diagnostic::general_warning(format!(
+            "SARIF: {cut} result(s) have more than {} related locations, GitHub's limit per \
+             result; only the first {} of each are written",
+            limits::MAX_LOCATIONS,
+            limits::MAX_LOCATIONS
+        )));
+    }
+    notes
+}
+
+fn log(
+    result: &ScanResult,
+    findings: &[&Finding],
+    notes: &[Diagnostic],
+    opts: &RenderOptions,
+) -> Sarif {
     Sarif::builder()
         .schema(SCHEMA_URI)
         .version(json!("2.1.0"))
-        .runs(vec![run(result, opts)])
+        .runs(vec![run(result, findings, notes, opts)])
         .build()
 }
 
-fn run(result: &ScanResult, opts: &RenderOptions) -> Run {
-    let rules = rules_of(result);
+fn run(
+    result: &ScanResult,
+    findings: &[&Finding],
+    notes: &[Diagnostic],
+    opts: &RenderOptions,
+) -> Run {
+    let rules = rules_of(result, findings);
     let index: BTreeMap<&str, usize> = rules
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-    let results: Vec<SarifResult> = result
-        .findings
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let results: Vec<SarifResult> = findings
         .iter()
-        .map(|f| result_of(f, index.get(f.rule_id.as_str()).copied(), opts))
+        .map(|f| {
+            let nth = seen.entry(f.fingerprint.as_str()).or_default();
+            *nth += 1;
+            result_of(f, index.get(f.rule_id.as_str()).copied(), *nth, opts)
+        })
         .collect();
+    let cvss = cvss_scores(findings);
     let driver = ToolComponent::builder()
         .name("preflight")
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(help::PROJECT_URL)
         .rules(
             rules
                 .iter()
-                .map(|r| descriptor(r, cvss_score(result, r.id.as_str())))
+                .map(|r| descriptor(r, cvss.get(r.id.as_str()).copied()))
                 .collect::<Vec<_>>(),
         )
         .build();
     let mut run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .results(results)
-        .invocations(vec![invocation(result)])
+        .invocations(vec![invocation(result, notes)])
         .column_kind(json!("unicodeCodePoints"))
+        .automation_details(
+            RunAutomationDetails::builder()
+                .id(automation_id(result))
+                .build(),
+        )
         .build();
     run.original_uri_base_ids = result.root_uri.as_deref().map(src_root);
     run.version_control_provenance = result
@@ -82,12 +176,30 @@ fn run(result: &ScanResult, opts: &RenderOptions) -> Run {
     run
 }
 
+/// `runs[0].automationDetails.id`: `preflight/<scanners>/` for a tree scan, with the mode after
+/// the scanners for history and staged scans. GitHub takes everything before the last `/` as the
+/// analysis category, so uploads of different scanner sets or modes in one repository do not
+/// replace each other's alerts, while each new upload of the same set replaces the last.
+fn automation_id(result: &ScanResult) -> String {
+    let scanners = if result.scanners.is_empty() {
+        "all".to_owned()
+    } else {
+        result.scanners.join("+")
+    };
+    match result.mode {
+        ScanMode::Tree => format!("preflight/{scanners}/"),
+        ScanMode::History => format!("preflight/{scanners}/history/"),
+        ScanMode::Staged => format!("preflight/{scanners}/staged/"),
+    }
+}
+
 /// `result.rules`, plus a descriptor made from the finding for any rule missing there, so that
-/// every result has a `ruleIndex`.
-fn rules_of(result: &ScanResult) -> Vec<RuleMeta> {
+/// every result has a `ruleIndex`. Past GitHub's rules-per-run limit, rules no result refers to
+/// go first (results are capped at the same number, so the referenced ones always fit).
+fn rules_of(result: &ScanResult, findings: &[&Finding]) -> Vec<RuleMeta> {
     let mut rules = result.rules.clone();
     let mut known: BTreeSet<&str> = result.rules.iter().map(|r| r.id.as_str()).collect();
-    for f in &result.findings {
+    for f in findings {
         if known.insert(f.rule_id.as_str()) {
             rules.push(RuleMeta {
                 id: f.rule_id.clone(),
@@ -99,17 +211,30 @@ fn rules_of(result: &ScanResult) -> Vec<RuleMeta> {
             });
         }
     }
+    if rules.len() > limits::MAX_RULES {
+        let used: BTreeSet<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+        let mut spare = limits::MAX_RULES.saturating_sub(used.len());
+        rules.retain(|r| {
+            let keep = used.contains(r.id.as_str()) || spare > 0;
+            if keep && !used.contains(r.id.as_str()) {
+                spare -= 1;
+            }
+            keep
+        });
+    }
     rules
 }
 
-/// The highest CVSS base score among the dependency findings reported under `rule_id`.
-fn cvss_score(result: &ScanResult, rule_id: &str) -> Option<f64> {
-    result
-        .findings
-        .iter()
-        .filter(|f| f.rule_id.as_str() == rule_id)
-        .filter_map(|f| f.dependency.as_ref()?.cvss.as_ref().map(|c| c.1))
-        .reduce(f64::max)
+/// The highest CVSS base score among the dependency findings of each rule, in one pass.
+fn cvss_scores<'a>(findings: &[&'a Finding]) -> BTreeMap<&'a str, f64> {
+    let mut scores: BTreeMap<&str, f64> = BTreeMap::new();
+    for f in findings {
+        if let Some((_, score)) = f.dependency.as_ref().and_then(|d| d.cvss.as_ref()) {
+            let best = scores.entry(f.rule_id.as_str()).or_insert(*score);
+            *best = best.max(*score);
+        }
+    }
+    scores
 }
 
 fn descriptor(rule: &RuleMeta, cvss: Option<f64>) -> ReportingDescriptor {
@@ -118,10 +243,7 @@ fn descriptor(rule: &RuleMeta, cvss: Option<f64>) -> ReportingDescriptor {
     } else {
         format!("{}. {}", rule.title.trim_end_matches('.'), rule.help)
     };
-    let help = MultiformatMessageString::builder()
-        .text(rule.help.clone())
-        .markdown(format!("**{}**\n\n{}", rule.title, rule.help))
-        .build();
+    let uri = help::help_uri(rule);
     let config = ReportingConfiguration::builder()
         .level(json!(level_name(rule.severity)))
         .build();
@@ -130,7 +252,8 @@ fn descriptor(rule: &RuleMeta, cvss: Option<f64>) -> ReportingDescriptor {
         .name(pascal_case(rule.id.as_str()))
         .short_description(plain(&rule.title))
         .full_description(plain(&full))
-        .help(help)
+        .help(help::help(rule, &uri))
+        .help_uri(uri)
         .default_configuration(config)
         .properties(rule_properties(rule, cvss))
         .build()
@@ -144,6 +267,10 @@ fn rule_properties(rule: &RuleMeta, cvss: Option<f64>) -> PropertyBag {
         if !tags.iter().any(|t| t == tag) {
             tags.push(tag.to_owned());
         }
+    }
+    if tags.len() > limits::MAX_TAGS {
+        // Keep `security` (last), without which GitHub ignores `security-severity`.
+        tags.drain(limits::MAX_TAGS - 1..tags.len() - 1);
     }
     let problem = match rule.severity {
         Severity::Critical | Severity::High => "error",
@@ -167,7 +294,15 @@ fn rule_properties(rule: &RuleMeta, cvss: Option<f64>) -> PropertyBag {
         .build()
 }
 
-fn result_of(f: &Finding, rule_index: Option<usize>, opts: &RenderOptions) -> SarifResult {
+/// One result. `nth` counts the results before it with the same fingerprint (from 1), as
+/// GitHub's own `primaryLocationLineHash` values do, so that two copies of one secret in a file
+/// stay two alerts.
+fn result_of(
+    f: &Finding,
+    rule_index: Option<usize>,
+    nth: usize,
+    opts: &RenderOptions,
+) -> SarifResult {
     let loc = &f.location;
     let region = Region::builder()
         .start_line(at_least_one(loc.start_line))
@@ -193,15 +328,22 @@ fn result_of(f: &Finding, rule_index: Option<usize>, opts: &RenderOptions) -> Sa
         .level(result_level(f.severity))
         .message(Message::builder().text(message_text(f, opts)).build())
         .locations(vec![file_location(&loc.path, Some(region))])
-        .partial_fingerprints(BTreeMap::from([(
-            FINGERPRINT_KEY.to_owned(),
-            f.fingerprint.as_str().to_owned(),
-        )]))
+        .partial_fingerprints(BTreeMap::from([
+            (
+                GITHUB_FINGERPRINT_KEY.to_owned(),
+                format!("{}:{nth}", f.fingerprint.as_str()),
+            ),
+            (
+                FINGERPRINT_KEY.to_owned(),
+                f.fingerprint.as_str().to_owned(),
+            ),
+        ]))
         .properties(PropertyBag::builder().additional_properties(props).build())
         .build();
     out.rule_index = rule_index.and_then(|i| i64::try_from(i).ok());
     if !f.related.is_empty() {
-        out.related_locations = Some(f.related.iter().enumerate().map(related_location).collect());
+        let related = f.related.iter().take(limits::MAX_LOCATIONS).enumerate();
+        out.related_locations = Some(related.map(related_location).collect());
     }
     out
 }
@@ -234,8 +376,13 @@ fn message_text(f: &Finding, opts: &RenderOptions) -> String {
     text
 }
 
-fn invocation(result: &ScanResult) -> Invocation {
-    let notes: Vec<Notification> = result.diagnostics.iter().map(notification).collect();
+fn invocation(result: &ScanResult, extra: &[Diagnostic]) -> Invocation {
+    let notes: Vec<Notification> = result
+        .diagnostics
+        .iter()
+        .chain(extra)
+        .map(notification)
+        .collect();
     Invocation::builder()
         .execution_successful(!result.has_errors())
         .tool_execution_notifications(notes)

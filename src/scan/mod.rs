@@ -88,5 +88,13 @@ pub(crate) fn finish(
         mode,
         vcs,
         dependencies,
+        scanners: [
+            ("secrets", opts.secrets),
+            ("deps", opts.deps.is_some()),
+            ("config", opts.compose),
+        ]
+        .into_iter()
+        .filter_map(|(name, ran)| ran.then_some(name))
+        .collect(),
     }
 }

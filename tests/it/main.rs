@@ -9,6 +9,7 @@ mod fetch;
 mod git;
 mod history;
 mod layers;
+mod pins;
 mod scan;
 mod server;
 mod staged;
