@@ -91,7 +91,7 @@ pub(crate) fn finish(
         scanners: [
             ("secrets", opts.secrets),
             ("deps", opts.deps.is_some()),
-            ("config", opts.compose),
+            ("config", opts.compose.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, ran)| ran.then_some(name))

@@ -8,6 +8,7 @@ pub mod defaults;
 pub mod engine;
 pub mod entropy;
 pub mod examples;
+pub mod formats;
 pub mod history;
 pub mod pattern;
 pub mod rule;
@@ -55,6 +56,22 @@ pub fn scan_blob(set: &RuleSet, path: &str, commit: Option<&str>, data: &[u8]) -
             decoded.push((seg, inner.matches));
         }
     }
+    let (hits, inline) = formats::detect(set, path, commit, data);
+    out.suppressed_inline += inline;
+    let hits = merge_detector_hits(set, hits, &mut plain, &mut decoded);
+    for h in &hits {
+        let loc = lines.location(h.hit.start, h.hit.end, path, commit);
+        let m = RawMatch {
+            rule: h.rule,
+            start: h.hit.start,
+            end: h.hit.end,
+            secret: (h.hit.start, h.hit.end),
+            entropy: entropy::shannon(h.secret.as_bytes()),
+        };
+        let how = h.hit.decoded.as_ref().map(|_| "base64".to_string());
+        out.findings
+            .push(finding(set, &m, loc, h.secret.clone(), how));
+    }
     for m in &plain {
         // Point at the secret itself, not at the key name a rule needed as context.
         let loc = lines.location(m.secret.0, m.secret.1, path, commit);
@@ -71,6 +88,47 @@ pub fn scan_blob(set: &RuleSet, path: &str, commit: Option<&str>, data: &[u8]) -
     }
     out.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out
+}
+
+/// One finding per secret span: a detector hit replaces overlapping matches of generic rules
+/// and of the rules it `replaces`; an overlapping match of another specific rule (a provider
+/// token inside a `.netrc`) wins over the hit.
+fn merge_detector_hits(
+    set: &RuleSet,
+    hits: Vec<formats::RuleHit>,
+    plain: &mut Vec<RawMatch>,
+    decoded: &mut [(decode::Segment, Vec<RawMatch>)],
+) -> Vec<formats::RuleHit> {
+    if hits.is_empty() {
+        return hits;
+    }
+    let overlaps = |h: &formats::RuleHit, s: usize, e: usize| h.hit.start < e && s < h.hit.end;
+    let yields = |h: &formats::RuleHit, r: usize| {
+        let rule = set.rule(r);
+        rule.generic
+            || set
+                .rule(h.rule)
+                .replaces
+                .iter()
+                .any(|id| id == rule.id.as_str())
+    };
+    let hits: Vec<formats::RuleHit> = hits
+        .into_iter()
+        .filter(|h| {
+            !plain
+                .iter()
+                .any(|m| overlaps(h, m.secret.0, m.secret.1) && !yields(h, m.rule))
+        })
+        .collect();
+    plain.retain(|m| !hits.iter().any(|h| overlaps(h, m.secret.0, m.secret.1)));
+    for (seg, matches) in decoded.iter_mut() {
+        matches.retain(|m| {
+            !hits
+                .iter()
+                .any(|h| overlaps(h, seg.start, seg.end) && yields(h, m.rule))
+        });
+    }
+    hits
 }
 
 fn finding(

@@ -79,6 +79,10 @@ pub struct Rule {
     pub example_path: String,
     /// Where the rule was defined (embedded file or config path).
     pub origin: String,
+    /// The file-format detector that finds this rule's values (in place of a regex).
+    pub detector: Option<super::formats::detector::Detector>,
+    /// Rule ids whose findings on the same secret this (detector) rule replaces.
+    pub replaces: Vec<String>,
     regex: Option<Lazy<String, Regex>>,
     path: Option<Lazy<String, Regex>>,
     allowlists: Vec<LazyAllowlist>,
@@ -90,8 +94,21 @@ impl Rule {
         if def.id.trim().is_empty() {
             return Err("a rule has an empty id".into());
         }
-        if def.regex.is_none() && def.path.is_none() {
-            return Err(format!("rule {}: needs a regex or a path", def.id));
+        let detector = match def.format.detector.as_deref() {
+            None => None,
+            Some(name) => Some(
+                super::formats::detector::Detector::from_name(name)
+                    .ok_or_else(|| format!("rule {}: unknown detector {name:?}", def.id))?,
+            ),
+        };
+        if detector.is_some() && def.regex.is_some() {
+            return Err(format!("rule {}: has both a regex and a detector", def.id));
+        }
+        if def.regex.is_none() && def.path.is_none() && detector.is_none() {
+            return Err(format!(
+                "rule {}: needs a regex, a path or a detector",
+                def.id
+            ));
         }
         if def.required.is_some() {
             return Err(format!(
@@ -133,6 +150,8 @@ impl Rule {
             false_positives: def.false_positives,
             example_path: def.example_path.unwrap_or_else(|| "example.txt".into()),
             origin: origin.to_string(),
+            detector,
+            replaces: def.format.replaces,
             regex: def.regex.map(Lazy::new),
             path: def.path.map(Lazy::new),
             allowlists,
@@ -161,7 +180,7 @@ impl Rule {
 
     /// Whether the rule has a path filter and no regex: the file itself is the finding.
     pub fn is_path_only(&self) -> bool {
-        self.regex.is_none() && self.path.is_some()
+        self.regex.is_none() && self.path.is_some() && self.detector.is_none()
     }
 
     /// The rule's own allowlists.

@@ -18,6 +18,8 @@ pub struct RuleSet {
     keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords: they run on every file.
     always: Vec<usize>,
+    /// Rules with a file-format detector, run by `formats::detect`.
+    detectors: Vec<usize>,
     automaton: OnceLock<Option<AhoCorasick>>,
 }
 
@@ -34,7 +36,12 @@ impl RuleSet {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut always = Vec::new();
+        let mut detectors = Vec::new();
         for (i, rule) in unique.iter().enumerate() {
+            if rule.detector.is_some() {
+                detectors.push(i);
+                continue;
+            }
             if rule.keywords.is_empty() {
                 always.push(i);
             }
@@ -71,6 +78,7 @@ impl RuleSet {
             keywords,
             keyword_rules,
             always,
+            detectors,
             automaton: OnceLock::new(),
         }
     }
@@ -110,6 +118,11 @@ impl RuleSet {
     /// Rules that run on every file.
     pub fn always(&self) -> &[usize] {
         &self.always
+    }
+
+    /// Rules with a file-format detector.
+    pub fn detectors(&self) -> &[usize] {
+        &self.detectors
     }
 
     /// Rules that listed keyword pattern `p`, or a keyword it contains.
