@@ -10,7 +10,9 @@ use crate::deps::package::Source;
 use crate::deps::roots::mark_direct;
 use crate::diag::Diagnostic;
 use crate::finding::Finding;
-use crate::result::{DepsSummary, IndexSummary, LockSummary, UnauditableDep};
+use crate::result::{
+    DepsSummary, IndexSource, IndexSummary, LockSummary, Suppressed, UnauditableDep,
+};
 use std::path::Path;
 
 /// How a scan audits dependencies.
@@ -72,11 +74,11 @@ pub fn read_lockfile(
     })
 }
 
+/// What [`run`] returns: findings, problems, the summary, and what `[[deps.ignore]]` dropped.
+pub type DepsRun = (Vec<Finding>, Vec<Diagnostic>, DepsSummary, Vec<Suppressed>);
+
 /// Audits the lockfiles a walk collected.
-pub fn run(
-    opts: &DepsOptions,
-    mut locks: Vec<LockInput>,
-) -> (Vec<Finding>, Vec<Diagnostic>, DepsSummary) {
+pub fn run(opts: &DepsOptions, mut locks: Vec<LockInput>) -> DepsRun {
     locks.sort_by(|a, b| a.path.cmp(&b.path));
     let mut diagnostics = Vec::new();
     let mut summary = DepsSummary {
@@ -91,7 +93,7 @@ pub fn run(
         ..Default::default()
     };
     let Some(index) = open_index(opts, &mut diagnostics) else {
-        return (Vec::new(), diagnostics, summary);
+        return (Vec::new(), diagnostics, summary, Vec::new());
     };
     if db::is_stale(&index.meta) {
         diagnostics.push(Diagnostic::general_warning(format!(
@@ -108,8 +110,18 @@ pub fn run(
         built_at: index.meta.built_at,
         age_days: db::age_days(&index.meta),
         records: index.meta.records,
+        sources: index
+            .meta
+            .sources
+            .iter()
+            .map(|s| IndexSource {
+                kind: s.kind.clone(),
+                origin: s.origin.clone(),
+                revision: s.revision.clone(),
+            })
+            .collect(),
     });
-    (outcome.findings, diagnostics, summary)
+    (outcome.findings, diagnostics, summary, outcome.suppressed)
 }
 
 /// The index, after one update attempt when there is none; `None` (with a warning that says

@@ -97,6 +97,7 @@ pub fn scan_history(
         vcs,
         dependencies: None,
         extra_rules: Vec::new(),
+        suppressed: Vec::new(),
     };
     Ok(finish(opts, rules, ignores, raw, started))
 }

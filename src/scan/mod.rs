@@ -4,7 +4,7 @@
 
 use crate::diag::Diagnostic;
 use crate::finding::{Finding, Fingerprint};
-use crate::result::{ScanMode, ScanResult, ScanStats, VcsInfo};
+use crate::result::{ScanMode, ScanResult, ScanStats, Suppressed, VcsInfo};
 use crate::secrets::RuleSet;
 use crate::suppress::IgnoreSet;
 use std::collections::BTreeSet;
@@ -62,6 +62,8 @@ pub(crate) struct Raw {
     pub dependencies: Option<crate::result::DepsSummary>,
     /// Rules of scanners other than the secret rules (the compose checks), for reports.
     pub extra_rules: Vec<crate::catalog::RuleMeta>,
+    /// Findings the source's own suppressions dropped (`[[deps.ignore]]`).
+    pub suppressed: Vec<Suppressed>,
 }
 
 /// Applies the ignore file and the baseline, sorts, and assembles the result.
@@ -73,21 +75,27 @@ pub(crate) fn finish(
     started: Instant,
 ) -> ScanResult {
     let Raw {
-        mut findings,
+        findings,
         mut diagnostics,
         mut stats,
         mode,
         vcs,
         dependencies,
         extra_rules,
+        mut suppressed,
     } = raw;
-    let before = findings.len();
-    findings.retain(|f| !ignores.ignores(f));
-    stats.suppressed_ignore_file += (before - findings.len()) as u64;
-    let before = findings.len();
-    findings.retain(|f| !opts.baseline.contains(&f.fingerprint));
-    stats.suppressed_baseline += (before - findings.len()) as u64;
+    let (dropped, mut findings): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| ignores.ignores(f));
+    stats.suppressed_ignore_file += dropped.len() as u64;
+    suppressed.extend(dropped.into_iter().map(|f| dropped_by(f, "ignore-file")));
+    let (dropped, kept): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut findings)
+        .into_iter()
+        .partition(|f| opts.baseline.contains(&f.fingerprint));
+    findings = kept;
+    stats.suppressed_baseline += dropped.len() as u64;
+    suppressed.extend(dropped.into_iter().map(|f| dropped_by(f, "baseline")));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
     diagnostics.sort();
     diagnostics.dedup();
     stats.duration_ms = started.elapsed().as_millis() as u64;
@@ -106,7 +114,35 @@ pub(crate) fn finish(
         mode,
         vcs,
         dependencies,
+        suppressed,
+        scanners: scanners_run(opts, mode),
+        scanned_at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
     }
+}
+
+fn dropped_by(finding: Finding, by: &'static str) -> Suppressed {
+    Suppressed {
+        finding,
+        by,
+        reason: None,
+        until: None,
+        expired: false,
+    }
+}
+
+/// The scanners that ran: history and staged scans run the secret scanner only.
+fn scanners_run(opts: &ScanOptions, mode: ScanMode) -> Vec<&'static str> {
+    let tree = mode == ScanMode::Tree;
+    [
+        ("secrets", opts.secrets),
+        ("deps", tree && opts.deps.is_some()),
+        ("config", tree && opts.compose),
+    ]
+    .into_iter()
+    .filter_map(|(name, on)| on.then_some(name))
+    .collect()
 }
 
 /// Locks a mutex, recovering the data if another worker panicked while holding it.

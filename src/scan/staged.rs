@@ -58,6 +58,7 @@ pub fn scan_staged(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> 
         vcs: None,
         dependencies: None,
         extra_rules: Vec::new(),
+        suppressed: Vec::new(),
     };
     Ok(finish(opts, rules, ignores, raw, started))
 }

@@ -91,7 +91,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
             Event::Problem(d) => lock(&diagnostics).push(d),
         },
     );
-    let stats = ScanStats {
+    let mut stats = ScanStats {
         files_scanned: counters.files.into_inner(),
         bytes_scanned: counters.bytes.into_inner(),
         skipped_binary: counters.binary.into_inner(),
@@ -110,6 +110,11 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
     let mut extra_rules = Vec::new();
     if opts.compose {
         compose_files.sort();
+        let projects: std::collections::BTreeSet<&str> = compose_files
+            .iter()
+            .map(|f| f.rsplit_once('/').map_or("", |(dir, _)| dir))
+            .collect();
+        stats.compose_projects = projects.len() as u64;
         let dir = if opts.root.is_file() {
             opts.root.parent().unwrap_or(std::path::Path::new("."))
         } else {
@@ -120,11 +125,13 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
         diagnostics.extend(out.diagnostics);
         extra_rules = crate::compose::catalog();
     }
+    let mut suppressed = Vec::new();
     let dependencies = match &opts.deps {
         Some(deps_opts) if !locks.is_empty() => {
-            let (found, problems, summary) = deps::run(deps_opts, locks);
+            let (found, problems, summary, dropped) = deps::run(deps_opts, locks);
             findings.extend(found);
             diagnostics.extend(problems);
+            suppressed = dropped;
             Some(summary)
         }
         _ => None,
@@ -137,6 +144,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
         vcs: None,
         dependencies,
         extra_rules,
+        suppressed,
     };
     finish(opts, rules, ignores, raw, started)
 }
