@@ -29,6 +29,8 @@ pub struct ScanStats {
     pub suppressed_baseline: u64,
     /// History scans: commits enumerated (0 otherwise).
     pub commits: u64,
+    /// Tree scans: compose projects (directories holding compose files) checked.
+    pub compose_projects: u64,
     /// Wall time of the scan in milliseconds.
     pub duration_ms: u64,
 }
@@ -46,6 +48,7 @@ impl ScanStats {
         self.suppressed_ignore_file += o.suppressed_ignore_file;
         self.suppressed_baseline += o.suppressed_baseline;
         self.commits += o.commits;
+        self.compose_projects += o.compose_projects;
     }
 }
 
@@ -94,8 +97,28 @@ pub struct ScanResult {
     pub vcs: Option<VcsInfo>,
     /// What the dependency audit read, when the tree held lockfiles.
     pub dependencies: Option<DepsSummary>,
-    /// The scanners that ran (`secrets`, `deps`, `config`), in that order.
+    /// Findings a suppression dropped (ignore file, baseline, `[[deps.ignore]]`), and expired
+    /// `[[deps.ignore]]` entries whose findings are reported again; sorted like `findings`.
+    pub suppressed: Vec<Suppressed>,
+    /// The scanners that ran: `secrets`, `deps`, `config`.
     pub scanners: Vec<&'static str>,
+    /// When the scan finished, seconds since the Unix epoch (0 when unknown).
+    pub scanned_at: u64,
+}
+
+/// A finding a suppression dropped, and why: for audit reports, which list them apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppressed {
+    /// The finding as it would have been reported.
+    pub finding: Finding,
+    /// What suppressed it: `ignore-file`, `baseline` or `deps-ignore`.
+    pub by: &'static str,
+    /// The reason recorded with the suppression, when it has one.
+    pub reason: Option<String>,
+    /// The last day the suppression holds (`YYYY-MM-DD`), when it has one.
+    pub until: Option<String>,
+    /// The suppression has expired: the finding is reported again.
+    pub expired: bool,
 }
 
 /// What the dependency audit read and against what.
@@ -146,6 +169,19 @@ pub struct IndexSummary {
     pub age_days: u64,
     /// Advisories in it.
     pub records: usize,
+    /// What went into it: `kind`, `origin` (URL or path) and, for git sources, `revision`.
+    pub sources: Vec<IndexSource>,
+}
+
+/// One source of the advisory index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndexSource {
+    /// `osv-archive`, `git`, `directory` or `zip`.
+    pub kind: String,
+    /// A URL or a local path.
+    pub origin: String,
+    /// The commit id, for git sources.
+    pub revision: Option<String>,
 }
 
 impl ScanResult {

@@ -4,7 +4,7 @@
 use crate::catalog::RuleMeta;
 use crate::diag::Diagnostic;
 use crate::finding::Finding;
-use crate::result::{DepsSummary, ScanStats};
+use crate::result::{DepsSummary, ScanStats, Suppressed};
 
 /// One scanner's result before suppression and sorting.
 #[derive(Debug, Default)]
@@ -19,6 +19,8 @@ pub struct Scanned {
     pub stats: ScanStats,
     /// The dependency scanner's own summary: lockfiles, unauditable packages, the index.
     pub dependencies: Option<DepsSummary>,
+    /// Findings the scanner's own suppressions dropped (`[[deps.ignore]]`).
+    pub suppressed: Vec<Suppressed>,
 }
 
 impl Scanned {
@@ -28,6 +30,7 @@ impl Scanned {
         self.diagnostics.extend(other.diagnostics);
         self.rules.extend(other.rules);
         self.stats.add(&other.stats);
+        self.suppressed.extend(other.suppressed);
         if other.dependencies.is_some() {
             self.dependencies = other.dependencies;
         }

@@ -138,10 +138,15 @@ fn run(mut loader: Loader<'_>, compose_files: &[String]) -> Scanned {
             .read(rel)
             .map(|t| t.lines().map(str::to_string).collect())
     });
+    let stats = crate::result::ScanStats {
+        compose_projects: projects.len() as u64,
+        ..Default::default()
+    };
     Scanned {
         findings,
         diagnostics: loader.diags,
         rules: catalog(),
+        stats,
         ..Default::default()
     }
 }

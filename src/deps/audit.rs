@@ -37,6 +37,8 @@ pub struct AuditOutcome {
     pub audited: u64,
     /// Findings dropped by `[[deps.ignore]]`.
     pub ignored: u64,
+    /// The findings `[[deps.ignore]]` dropped, and those of expired entries (reported again).
+    pub suppressed: Vec<crate::result::Suppressed>,
 }
 
 /// Audits every registry package of `locks` against `index`.
@@ -65,8 +67,12 @@ pub fn audit(
                 let ids = ids_of(&group);
                 let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
                 match ignores.iter().find(|i| i.names(&ids)) {
-                    Some(ig) if !ig.expired(today) => out.ignored += 1,
+                    Some(ig) if !ig.expired(today) => {
+                        out.ignored += 1;
+                        out.suppressed.push(suppressed(finding, ig, false));
+                    }
                     Some(ig) => {
+                        out.suppressed.push(suppressed(finding.clone(), ig, true));
                         out.diagnostics.push(Diagnostic::warning(
                             ig.origin.clone(),
                             format!(
@@ -83,6 +89,16 @@ pub fn audit(
         }
     }
     out
+}
+
+fn suppressed(finding: Finding, ig: &DepIgnore, expired: bool) -> crate::result::Suppressed {
+    crate::result::Suppressed {
+        finding,
+        by: "deps-ignore",
+        reason: Some(ig.reason.clone()),
+        until: ig.until.map(|d| d.to_string()),
+        expired,
+    }
 }
 
 /// An advisory that affects a package, and the package's entries in it.

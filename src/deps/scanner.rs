@@ -11,7 +11,9 @@ use crate::deps::package::Source;
 use crate::deps::roots::mark_direct;
 use crate::diag::Diagnostic;
 use crate::finding::Finding;
-use crate::result::{DepsSummary, IndexSummary, LockSummary, UnauditableDep};
+use crate::result::{
+    DepsSummary, IndexSource, IndexSummary, LockSummary, Suppressed, UnauditableDep,
+};
 use crate::scanned::Scanned;
 use crate::source::{ReadError, Workspace};
 
@@ -49,8 +51,9 @@ pub fn scan(ws: &Workspace, opts: &Options) -> Scanned {
         }
     }
     if !locks.is_empty() {
-        let (findings, diagnostics, summary) = run(opts, locks);
+        let (findings, diagnostics, summary, suppressed) = run(opts, locks);
         out.findings = findings;
+        out.suppressed = suppressed;
         out.diagnostics.extend(diagnostics);
         out.dependencies = Some(summary);
     }
@@ -89,8 +92,11 @@ fn read_lockfile(ws: &Workspace, rel_path: &str) -> Option<Result<LockInput, Dia
     })
 }
 
+/// What [`run`] returns: findings, problems, the summary, and what `[[deps.ignore]]` dropped.
+type DepsRun = (Vec<Finding>, Vec<Diagnostic>, DepsSummary, Vec<Suppressed>);
+
 /// Audits the parsed lockfiles.
-fn run(opts: &Options, mut locks: Vec<LockInput>) -> (Vec<Finding>, Vec<Diagnostic>, DepsSummary) {
+fn run(opts: &Options, mut locks: Vec<LockInput>) -> DepsRun {
     locks.sort_by(|a, b| a.path.cmp(&b.path));
     let mut diagnostics = Vec::new();
     let mut summary = DepsSummary {
@@ -105,7 +111,7 @@ fn run(opts: &Options, mut locks: Vec<LockInput>) -> (Vec<Finding>, Vec<Diagnost
         ..Default::default()
     };
     let Some(index) = open_index(opts, &mut diagnostics) else {
-        return (Vec::new(), diagnostics, summary);
+        return (Vec::new(), diagnostics, summary, Vec::new());
     };
     if db::is_stale(&index.meta) {
         diagnostics.push(Diagnostic::general_warning(format!(
@@ -122,8 +128,18 @@ fn run(opts: &Options, mut locks: Vec<LockInput>) -> (Vec<Finding>, Vec<Diagnost
         built_at: index.meta.built_at,
         age_days: db::age_days(&index.meta),
         records: index.meta.records,
+        sources: index
+            .meta
+            .sources
+            .iter()
+            .map(|s| IndexSource {
+                kind: s.kind.clone(),
+                origin: s.origin.clone(),
+                revision: s.revision.clone(),
+            })
+            .collect(),
     });
-    (outcome.findings, diagnostics, summary)
+    (outcome.findings, diagnostics, summary, outcome.suppressed)
 }
 
 /// The index, after one update attempt when there is none; `None` (with a warning that says

@@ -38,11 +38,29 @@ struct Report<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     vcs: Option<JsonVcs<'a>>,
     redacted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scanned_at: Option<String>,
+    scanners: &'a [&'static str],
+    rules_hash: String,
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     dependencies: Option<JsonDeps<'a>>,
+    suppressed: Vec<JsonSuppressed<'a>>,
+}
+
+/// A finding a suppression dropped: the finding's own fields, then why.
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    by: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<&'a str>,
+    expired: bool,
 }
 
 #[derive(Serialize)]
@@ -85,6 +103,8 @@ struct Stats {
     suppressed_ignore_file: u64,
     suppressed_baseline: u64,
     commits: u64,
+    lockfiles: u64,
+    compose_projects: u64,
     duration_ms: u64,
 }
 
@@ -149,6 +169,10 @@ impl<'a> Report<'a> {
             mode: mode_name(result.mode),
             vcs: result.vcs.as_ref().map(|v| JsonVcs::new(v, opts)),
             redacted: opts.redact,
+            scanned_at: (result.scanned_at > 0)
+                .then(|| crate::day::rfc3339(result.scanned_at as i64)),
+            scanners: &result.scanners,
+            rules_hash: rules_hash(&result.rules),
             summary: Summary::new(result),
             findings: result
                 .findings
@@ -157,12 +181,49 @@ impl<'a> Report<'a> {
                 .collect(),
             diagnostics: result.diagnostics.iter().map(JsonDiagnostic::new).collect(),
             dependencies: result.dependencies.as_ref().map(JsonDeps::new),
+            suppressed: result
+                .suppressed
+                .iter()
+                .map(|s| JsonSuppressed {
+                    finding: JsonFinding::new(&s.finding, opts),
+                    by: s.by,
+                    reason: s.reason.as_deref(),
+                    until: s.until.as_deref(),
+                    expired: s.expired,
+                })
+                .collect(),
         }
     }
 }
 
+/// 32 hex digits of a SHA-256 over the catalogue of rules in force (id, category, severity,
+/// title, help, tags, each length-prefixed) and the preflight version, whose embedded rules
+/// the patterns come from: two reports with the same hash applied the same rules.
+fn rules_hash(rules: &[crate::catalog::RuleMeta]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut part = |s: &str| {
+        h.update((s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    part(env!("CARGO_PKG_VERSION"));
+    for r in rules {
+        part(r.id.as_str());
+        part(&format!("{:?}", r.category));
+        part(r.severity.as_str());
+        part(&r.title);
+        part(&r.help);
+        part(&r.tags.join("\u{1f}"));
+    }
+    hex::encode(&h.finalize()[..16])
+}
+
 impl Summary {
     fn new(result: &ScanResult) -> Self {
+        let lockfiles = result
+            .dependencies
+            .as_ref()
+            .map_or(0, |d| d.lockfiles.len());
         let n = |sev| result.findings.iter().filter(|f| f.severity == sev).count();
         let by_severity = BySeverity {
             critical: n(Severity::Critical),
@@ -189,13 +250,13 @@ impl Summary {
             files_with_findings: files.len(),
             errors: count(Level::Error),
             warnings: count(Level::Warning),
-            stats: Stats::new(&result.stats),
+            stats: Stats::new(&result.stats, lockfiles as u64),
         }
     }
 }
 
 impl Stats {
-    fn new(s: &ScanStats) -> Self {
+    fn new(s: &ScanStats, lockfiles: u64) -> Self {
         Stats {
             files_scanned: s.files_scanned,
             bytes_scanned: s.bytes_scanned,
@@ -207,6 +268,8 @@ impl Stats {
             suppressed_ignore_file: s.suppressed_ignore_file,
             suppressed_baseline: s.suppressed_baseline,
             commits: s.commits,
+            lockfiles,
+            compose_projects: s.compose_projects,
             duration_ms: s.duration_ms,
         }
     }
@@ -423,7 +486,8 @@ mod tests {
     fn clean_report() {
         // The crate version changes with every release; the shape must not.
         let out = render(&clean(), &RenderOptions::default())
-            .replace(env!("CARGO_PKG_VERSION"), "[version]");
+            .replace(env!("CARGO_PKG_VERSION"), "[version]")
+            .replace(&rules_hash(&clean().rules), "[rules hash]");
         insta::assert_snapshot!(out, @r#"
         {
           "schema": "preflight-report",
@@ -435,6 +499,8 @@ mod tests {
           "root": ".",
           "mode": "tree",
           "redacted": true,
+          "scanners": [],
+          "rules_hash": "[rules hash]",
           "summary": {
             "total": 0,
             "by_severity": {
@@ -458,11 +524,14 @@ mod tests {
               "suppressed_ignore_file": 0,
               "suppressed_baseline": 0,
               "commits": 0,
+              "lockfiles": 0,
+              "compose_projects": 0,
               "duration_ms": 3
             }
           },
           "findings": [],
-          "diagnostics": []
+          "diagnostics": [],
+          "suppressed": []
         }
         "#);
     }

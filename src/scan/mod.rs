@@ -2,8 +2,8 @@
 //! scanners, then [`finish`]: suppress (ignore file, baseline), sort and count into a
 //! `ScanResult`. Nothing here prints, and no scanner logic lives here.
 
-use crate::finding::Fingerprint;
-use crate::result::{ScanMode, ScanResult, VcsInfo};
+use crate::finding::{Finding, Fingerprint};
+use crate::result::{ScanMode, ScanResult, Suppressed, VcsInfo};
 use crate::scanned::Scanned;
 use crate::secrets::RuleSet;
 use crate::suppress::IgnoreSet;
@@ -59,19 +59,24 @@ pub(crate) fn finish(
     started: Instant,
 ) -> ScanResult {
     let Scanned {
-        mut findings,
+        findings,
         mut diagnostics,
         rules: extra_rules,
         mut stats,
         dependencies,
+        mut suppressed,
     } = scanned;
-    let before = findings.len();
-    findings.retain(|f| !ignores.ignores(f));
-    stats.suppressed_ignore_file += (before - findings.len()) as u64;
-    let before = findings.len();
-    findings.retain(|f| !opts.baseline.contains(&f.fingerprint));
-    stats.suppressed_baseline += (before - findings.len()) as u64;
+    let (dropped, findings): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| ignores.ignores(f));
+    stats.suppressed_ignore_file += dropped.len() as u64;
+    suppressed.extend(dropped.into_iter().map(|f| dropped_by(f, "ignore-file")));
+    let (dropped, mut findings): (Vec<Finding>, Vec<Finding>) = findings
+        .into_iter()
+        .partition(|f| opts.baseline.contains(&f.fingerprint));
+    stats.suppressed_baseline += dropped.len() as u64;
+    suppressed.extend(dropped.into_iter().map(|f| dropped_by(f, "baseline")));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
     diagnostics.sort();
     diagnostics.dedup();
     stats.duration_ms = started.elapsed().as_millis() as u64;
@@ -88,6 +93,10 @@ pub(crate) fn finish(
         mode,
         vcs,
         dependencies,
+        suppressed,
+        scanned_at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
         scanners: [
             ("secrets", opts.secrets),
             ("deps", opts.deps.is_some()),
@@ -96,5 +105,15 @@ pub(crate) fn finish(
         .into_iter()
         .filter_map(|(name, ran)| ran.then_some(name))
         .collect(),
+    }
+}
+
+fn dropped_by(finding: Finding, by: &'static str) -> Suppressed {
+    Suppressed {
+        finding,
+        by,
+        reason: None,
+        until: None,
+        expired: false,
     }
 }

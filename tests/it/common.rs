@@ -147,5 +147,7 @@ pub fn filters() -> Vec<(&'static str, &'static str)> {
         (r"in \d+ ms", "in [N] ms"),
         (r#""duration_ms": \d+"#, r#""duration_ms": [N]"#),
         (r"file:///[^\x22]*/", "file:///[ROOT]/"),
+        (r#""scanned_at": "[^"]*""#, r#""scanned_at": "[TIME]""#),
+        (r#""rules_hash": "[0-9a-f]*""#, r#""rules_hash": "[HASH]""#),
     ]
 }

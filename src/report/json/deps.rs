@@ -99,6 +99,15 @@ struct JsonIndex<'a> {
     built_at: u64,
     age_days: u64,
     records: usize,
+    sources: Vec<JsonIndexSource<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonIndexSource<'a> {
+    kind: &'a str,
+    origin: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision: Option<&'a str>,
 }
 
 impl<'a> JsonDeps<'a> {
@@ -128,6 +137,15 @@ impl<'a> JsonDeps<'a> {
                 dir: &i.dir,
                 built_at: i.built_at,
                 age_days: i.age_days,
+                sources: i
+                    .sources
+                    .iter()
+                    .map(|s| JsonIndexSource {
+                        kind: &s.kind,
+                        origin: &s.origin,
+                        revision: s.revision.as_deref(),
+                    })
+                    .collect(),
                 records: i.records,
             }),
         }
