@@ -8,9 +8,11 @@ pub mod defaults;
 pub mod engine;
 pub mod entropy;
 pub mod examples;
+pub mod providers;
 pub mod rule;
 pub mod ruleset;
 pub mod toml;
+pub mod validate;
 
 use crate::finding::{fingerprint, Category, Evidence, Finding, Location, Secret};
 use engine::{scan_text, RawMatch};

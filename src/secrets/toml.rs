@@ -131,6 +131,14 @@ pub struct RuleDef {
     /// gitleaks composite rules, which preflight does not evaluate (reported at load).
     #[serde(default)]
     pub required: Option<toml::Value>,
+
+    // --- Rule-schema keys for provider breadth (issue 15); nothing above depends on them. ---
+    /// preflight: the provider's display name (default: the first tag, the provider slug).
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// preflight: a structure or checksum check the secret must pass (`secrets::validate`).
+    #[serde(default)]
+    pub validate: Option<String>,
 }
 
 /// An allowlist table, rule-level or global.
