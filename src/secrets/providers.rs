@@ -228,7 +228,7 @@ calls = ["AcmeClient"]
 shape = "hex"
 length = [32]
 revoke = "https://console.acme.example.test/keys"
-examples = ['ACME_API_KEY = "9f2c4e7a1b3d5f60718293a4b5c6d7e8"']
+examples = ['ACME_API_KEY = "9f2c4e7a1b3d5f60718293a4b5c6d7e8"'] // preflight:allow (synthetic test value)
 false_positives = ['ACME_APP_ID = "9f2c4e7a1b3d5f60718293a4b5c6d7e8"']
 "#;
 

@@ -316,6 +316,7 @@ mod tests {
         let npm = crc32_token("npm_", random);
         assert!(Validator::NpmCrc32.check(npm.as_bytes()));
         assert!(!Validator::NpmCrc32.check(b"npm_0OXRhUwqsjvEt9x1qSTrARULqKLuzJznZ8I3"));
+        // preflight:allow (synthetic test value)
     }
 
     #[test]
@@ -339,8 +340,8 @@ mod tests {
     #[test]
     fn slack_layouts() {
         let ok = [
-            "xoxb-211839774612-7042432865346-nFofUOhFFBLKqMSBYLfcKgC6",
-            "xoxp-366241468520-815576466613-7697259645146-5e8309591a3bbfedd19fb4de6a2e1f70",
+            "xoxb-211839774612-7042432865346-nFofUOhFFBLKqMSBYLfcKgC6", // preflight:allow (synthetic test value)
+            "xoxp-366241468520-815576466613-7697259645146-5e8309591a3bbfedd19fb4de6a2e1f70", // preflight:allow (synthetic test value)
         ];
         for t in ok {
             assert!(Validator::Slack.check(t.as_bytes()), "{t}");
@@ -351,9 +352,9 @@ mod tests {
 
     #[test]
     fn jwt_header_and_payload_are_json() {
-        let good = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0ODIxIn0.c2lnbmF0dXJlLXN5bnRoZXRpYw";
+        let good = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0ODIxIn0.c2lnbmF0dXJlLXN5bnRoZXRpYw"; // preflight:allow (synthetic test value)
         assert!(Validator::Jwt.check(good.as_bytes()));
-        let no_alg = "eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiI0ODIxIn0.c2lnbmF0dXJlLXN5bnRoZXRpYw";
+        let no_alg = "eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiI0ODIxIn0.c2lnbmF0dXJlLXN5bnRoZXRpYw"; // preflight:allow (synthetic test value)
         assert!(!Validator::Jwt.check(no_alg.as_bytes()));
         assert!(!Validator::Jwt.check(b"eyJhbGciOi.eyJzdWIi.xyz"));
     }
