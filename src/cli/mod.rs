@@ -228,7 +228,7 @@ fn rules_list(config: Option<&Path>, format: ListFormat) -> Result<Outcome> {
     let cfg = config::load(Path::new("."), config)?;
     let catalog = cfg.rules.catalog();
     let text = match format {
-        ListFormat::Json => serde_json::to_string_pretty(&catalog)
+        ListFormat::Json => serde_json::to_string_pretty(&with_providers(&cfg.rules, &catalog))
             .map(|s| s + "\n")
             .map_err(|e| Error::Usage(e.to_string()))?,
         ListFormat::Text => {
@@ -238,13 +238,16 @@ fn rules_list(config: Option<&Path>, format: ListFormat) -> Result<Outcome> {
                 .max()
                 .unwrap_or(2);
             let mut out = String::new();
-            for r in &catalog {
+            let listed = with_providers(&cfg.rules, &catalog);
+            let pwidth = listed.iter().map(|r| r.provider.len()).max().unwrap_or(8);
+            for r in &listed {
                 out.push_str(&format!(
-                    "{:width$}  {:8}  {}  [{}]\n",
-                    r.id.as_str(),
-                    r.severity.as_str(),
-                    r.title,
-                    r.tags.join(", ")
+                    "{:width$}  {:8}  {:pwidth$}  {}  [{}]\n",
+                    r.meta.id.as_str(),
+                    r.meta.severity.as_str(),
+                    r.provider,
+                    r.meta.title,
+                    r.meta.tags.join(", ")
                 ));
             }
             out.push_str(&format!("{} rules\n", catalog.len()));
@@ -253,6 +256,31 @@ fn rules_list(config: Option<&Path>, format: ListFormat) -> Result<Outcome> {
     };
     write_stdout(&text)?;
     Ok(Outcome::Clean)
+}
+
+/// A `rules list` row: the catalogue entry plus the provider it names (issue 15).
+#[derive(serde::Serialize)]
+struct Listed<'a> {
+    #[serde(flatten)]
+    meta: &'a crate::catalog::RuleMeta,
+    provider: &'a str,
+}
+
+fn with_providers<'a>(
+    set: &'a crate::secrets::RuleSet,
+    catalog: &'a [crate::catalog::RuleMeta],
+) -> Vec<Listed<'a>> {
+    catalog
+        .iter()
+        .map(|meta| Listed {
+            meta,
+            provider: set
+                .rules()
+                .iter()
+                .find(|r| r.id == meta.id)
+                .map_or("", |r| r.provider.as_str()),
+        })
+        .collect()
 }
 
 fn rules_test(file: &Path, config: Option<&Path>) -> Result<Outcome> {

@@ -1,5 +1,6 @@
 //! The default rules and global allowlist, embedded at build time from `rules/`.
 
+use super::providers;
 use super::toml::{parse, RulesFile};
 use super::RuleSet;
 
@@ -14,10 +15,17 @@ pub const ALLOWLIST: (&str, &str) = (
 /// The embedded files, parsed. An embedded file that fails to parse is a build defect that
 /// `embedded_rules_parse` catches; at run time it is reported, not panicked on.
 pub fn files() -> Result<Vec<(String, RulesFile)>, String> {
-    RULE_FILES
+    type Parser = fn(&str) -> Result<RulesFile, String>;
+    let rules = RULE_FILES.iter().map(|f| (f, parse as Parser));
+    // Provider context files expand into ordinary rules (`providers.rs`).
+    let context = PROVIDER_FILES
         .iter()
-        .chain(std::iter::once(&ALLOWLIST))
-        .map(|(name, text)| {
+        .map(|f| (f, providers::parse as Parser));
+    let allowlist = std::iter::once((&ALLOWLIST, parse as Parser));
+    rules
+        .chain(context)
+        .chain(allowlist)
+        .map(|((name, text), parse)| {
             parse(text)
                 .map(|f| (name.to_string(), f))
                 .map_err(|e| format!("{name}: {e}"))
@@ -77,5 +85,35 @@ mod tests {
             }
         }
         assert!(dups.is_empty(), "duplicate ids: {dups:?}");
+    }
+
+    #[test]
+    fn every_rule_carries_its_proof() {
+        let set = rule_set().expect("parse");
+        let mut missing = Vec::new();
+        for r in set.rules() {
+            if r.tags.len() < 2 {
+                missing.push(format!("{}: tags need [provider, kind]", r.id));
+            }
+            if r.help == super::super::rule::DEFAULT_HELP || r.help.len() < 20 {
+                missing.push(format!("{}: help must say where to revoke it", r.id));
+            }
+            if r.provider.is_empty() {
+                missing.push(format!("{}: no provider", r.id));
+            }
+        }
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
+
+    #[test]
+    fn readme_provider_count_is_current() {
+        let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+        let n = rule_set().expect("parse").provider_count();
+        let marker = format!("<!-- providers: {n} -->");
+        assert!(
+            readme.contains(&marker),
+            "README.md is stale: the rules cover {n} providers; update the line holding \
+             `<!-- providers: N -->` to say `{marker} {n} providers covered`"
+        );
     }
 }

@@ -1,10 +1,10 @@
 //! Scans one blob with a `RuleSet`: keywords first (one Aho-Corasick pass over the bytes), then
 //! each triggered rule's regex on a bounded window around its keyword hits, then the secret
-//! checks (entropy, allowlists, inline `preflight:allow`, generic-vs-specific overlaps).
+//! checks (entropy, allowlists, inline `preflight:allow`, checksums, less-specific-vs-more-specific overlaps).
 
 use super::allowlist::Candidate;
 use super::entropy::shannon;
-use super::rule::{allowlist, Rule};
+use super::rule::{allowlist, Rule, Tier};
 use super::ruleset::RuleSet;
 use memchr::{memchr, memmem, memrchr};
 
@@ -76,7 +76,7 @@ pub fn scan_text(set: &RuleSet, path: &str, commit: Option<&str>, data: &[u8]) -
             }
         }
     }
-    drop_generic_overlaps(set, &mut found);
+    drop_less_specific_overlaps(set, &mut found);
     found.sort_by_key(|m| (m.start, m.end, m.rule));
     let before = found.len();
     found.retain(|m| !inline_allowed(data, m.start, m.end));
@@ -182,6 +182,13 @@ fn accepts(
     if rule.entropy.is_some_and(|min| m.entropy < min) {
         return false;
     }
+    // A value that fails its format's checksum is not this provider's credential (issue 15).
+    if rule
+        .validator
+        .is_some_and(|v| !v.check(&data[m.secret.0..m.secret.1]))
+    {
+        return false;
+    }
     let (ls, le) = line_bounds(data, m.start, m.end);
     let candidate = Candidate {
         path,
@@ -209,21 +216,22 @@ pub fn line_bounds(data: &[u8], start: usize, end: usize) -> (usize, usize) {
     (ls, le)
 }
 
-/// A generic rule's match is dropped where a specific rule found an overlapping secret.
-fn drop_generic_overlaps(set: &RuleSet, found: &mut Vec<RawMatch>) {
-    let specific: Vec<(usize, usize)> = found
+/// A match is dropped where a more specific rule found an overlapping secret: generic rules
+/// yield to provider context rules, and both yield to rules whose format names the provider.
+fn drop_less_specific_overlaps(set: &RuleSet, found: &mut Vec<RawMatch>) {
+    let ranked: Vec<(Tier, (usize, usize))> = found
         .iter()
-        .filter(|m| !set.rule(m.rule).generic)
-        .map(|m| m.secret)
+        .map(|m| (set.rule(m.rule).tier, m.secret))
+        .filter(|(tier, _)| *tier > Tier::Generic)
         .collect();
-    if specific.is_empty() {
+    if ranked.is_empty() {
         return;
     }
     found.retain(|m| {
-        !set.rule(m.rule).generic
-            || !specific
-                .iter()
-                .any(|&(s, e)| s < m.secret.1 && m.secret.0 < e)
+        let tier = set.rule(m.rule).tier;
+        !ranked
+            .iter()
+            .any(|&(t, (s, e))| t > tier && s < m.secret.1 && m.secret.0 < e)
     });
 }
 

@@ -154,6 +154,8 @@ fn explain_matches(
                 "dropped: entropy below {:.2}",
                 rule.entropy.unwrap_or_default()
             )
+        } else if let Some(v) = rule.validator.filter(|v| !v.check(secret)) {
+            format!("dropped: fails its {} check", v.name())
         } else if let Some(i) = rule
             .allowlists()
             .iter()

@@ -11,11 +11,13 @@ pub mod examples;
 pub mod formats;
 pub mod history;
 pub mod pattern;
+pub mod providers;
 pub mod rule;
 pub mod ruleset;
 pub mod scanner;
 pub mod staged;
 pub mod toml;
+pub mod validate;
 
 use crate::finding::{fingerprint, Category, Evidence, Finding, Location, Secret};
 use engine::{scan_text, RawMatch};

@@ -4,6 +4,7 @@
 use super::allowlist::Allowlist;
 use super::pattern::compile_regex;
 use super::toml::{AllowlistDef, RuleDef};
+use super::validate::Validator;
 use crate::finding::{RuleId, Severity};
 use regex::bytes::Regex;
 use std::sync::OnceLock;
@@ -48,6 +49,18 @@ pub fn allowlist(lazy: &LazyAllowlist) -> Result<&Allowlist, &str> {
     lazy.get(Allowlist::compile)
 }
 
+/// How specific a rule is, least first: the ordering decides which of two overlapping matches
+/// is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    /// Tagged `generic`: a credential-looking name with any value.
+    Generic,
+    /// Tagged `context`: a provider's name near a value of its shape (`secrets::providers`).
+    Context,
+    /// Everything else: the value's own format says which provider it is.
+    Specific,
+}
+
 /// One secret rule.
 #[derive(Debug)]
 pub struct Rule {
@@ -71,6 +84,13 @@ pub struct Rule {
     pub multiline: bool,
     /// A `generic` rule yields to specific rules on the same secret.
     pub generic: bool,
+    /// How specific the rule is: where two rules report overlapping secrets, the less specific
+    /// one's match is dropped (generic < provider context rule < prefix rule).
+    pub tier: Tier,
+    /// The provider's display name: the `provider` key, else the first tag (the provider slug).
+    pub provider: String,
+    /// The structure or checksum check its secrets must pass.
+    pub validator: Option<Validator>,
     /// Lines that must match (tests, `rules test`).
     pub examples: Vec<String>,
     /// Lines that must not match.
@@ -94,7 +114,7 @@ impl Rule {
         if def.id.trim().is_empty() {
             return Err("a rule has an empty id".into());
         }
-        let detector = match def.format.detector.as_deref() {
+        let detector = match def.detector.as_deref() {
             None => None,
             Some(name) => Some(
                 super::formats::detector::Detector::from_name(name)
@@ -130,6 +150,28 @@ impl Rule {
                 .is_some_and(|r| r.contains("\\n") || r.contains("(?s") || r.contains("-----"))
         });
         let generic = def.tags.iter().any(|t| t == "generic");
+        let tier = if generic {
+            Tier::Generic
+        } else if def.tags.iter().any(|t| t == "context") {
+            Tier::Context
+        } else {
+            Tier::Specific
+        };
+        let validator = match def.validate.as_deref() {
+            None => None,
+            Some(name) => Some(Validator::from_name(name).ok_or_else(|| {
+                format!(
+                    "rule {}: unknown validator {name:?} (known: {})",
+                    def.id,
+                    Validator::NAMES.join(", ")
+                )
+            })?),
+        };
+        let provider = def
+            .provider
+            .clone()
+            .or_else(|| def.tags.first().cloned())
+            .unwrap_or_default();
         Ok(Rule {
             id: RuleId::new(def.id.clone()),
             description: def.description.unwrap_or_else(|| def.id.clone()),
@@ -146,12 +188,15 @@ impl Rule {
             entropy: def.entropy,
             multiline,
             generic,
+            tier,
+            provider,
+            validator,
             examples: def.examples,
             false_positives: def.false_positives,
             example_path: def.example_path.unwrap_or_else(|| "example.txt".into()),
             origin: origin.to_string(),
             detector,
-            replaces: def.format.replaces,
+            replaces: def.replaces,
             regex: def.regex.map(Lazy::new),
             path: def.path.map(Lazy::new),
             allowlists,

@@ -189,6 +189,21 @@ impl RuleSet {
         Ok(())
     }
 
+    /// How many providers the rules cover: distinct provider slugs (first tags), leaving out the
+    /// generic rules and the credential formats that name no service.
+    pub fn provider_count(&self) -> usize {
+        const FORMATS: &[&str] = &["generic", "private-key", "jwt", "database", "jdbc"];
+        let mut slugs: Vec<&str> = self
+            .rules
+            .iter()
+            .filter_map(|r| r.tags.first().map(String::as_str))
+            .filter(|slug| !FORMATS.contains(slug))
+            .collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        slugs.len()
+    }
+
     /// The catalogue entries of these rules, sorted by id.
     pub fn catalog(&self) -> Vec<RuleMeta> {
         let mut out: Vec<RuleMeta> = self

@@ -96,20 +96,22 @@ pub struct RuleDef {
     /// gitleaks composite rules, which preflight does not evaluate (reported at load).
     #[serde(default)]
     pub required: Option<toml::Value>,
-    /// preflight: file-format detection in place of `regex` (kept apart for the schema move).
-    #[serde(flatten)]
-    pub format: FormatDef,
-}
 
-/// preflight's file-format detector keys of a `[[rules]]` entry (see `secrets::formats`).
-#[derive(Debug, Default, Deserialize, Clone)]
-pub struct FormatDef {
+    // --- preflight: file-format detection in place of `regex` (`secrets::formats`). ---
     /// The built-in detector that finds this rule's values by their place in a file.
     #[serde(default)]
     pub detector: Option<String>,
     /// Rule ids whose findings on the same secret this rule replaces (it knows the file format).
     #[serde(default)]
     pub replaces: Vec<String>,
+
+    // --- preflight: provider breadth (issue 15). ---
+    /// The provider's display name (default: the first tag, the provider slug).
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// A structure or checksum check the secret must pass (`secrets::validate`).
+    #[serde(default)]
+    pub validate: Option<String>,
 }
 
 /// An allowlist table, rule-level or global.
