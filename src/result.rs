@@ -104,6 +104,8 @@ pub struct ScanResult {
     pub scanners: Vec<&'static str>,
     /// When the scan finished, seconds since the Unix epoch (0 when unknown).
     pub scanned_at: u64,
+    /// `--allow-incomplete`: the user accepts a result with gaps (errors) without exit 2.
+    pub allow_incomplete: bool,
 }
 
 /// A finding a suppression dropped, and why: for audit reports, which list them apart.

@@ -84,6 +84,10 @@ pub struct ScanSettings {
     /// Directory or file to scan.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Do not exit 2 when part of the input could not be read (no advisory index, unreadable
+    /// files, corrupt git objects): the summary still says the scan is incomplete, and why.
+    #[arg(long)]
+    pub allow_incomplete: bool,
     /// Config file (gitleaks format; extends the default rules). Default: PATH/.preflight.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod db;
+mod gate;
 pub mod hook;
 
 use crate::config;
@@ -95,9 +96,10 @@ fn scan_with(
         settings.path.as_path()
     };
     let ignores = IgnoreSet::load(dir)?;
+    let threads = gate::threads(settings.threads);
     let opts = ScanOptions {
         root: settings.path.clone(),
-        threads: settings.threads,
+        threads,
         max_file_size: settings.max_file_size,
         baseline: match baseline {
             Some(p) => suppress::load_baseline(p)?,
@@ -120,17 +122,23 @@ fn scan_with(
             })
         },
     };
-    if git.history {
-        let hopts = history_options(settings, git)?;
-        scan::history::scan_history(&opts, &hopts, &cfg.rules, &ignores)
+    let mut result = if git.history {
+        let hopts = history_options(settings, git, threads)?;
+        scan::history::scan_history(&opts, &hopts, &cfg.rules, &ignores)?
     } else if git.staged {
-        scan::staged::scan_staged(&opts, &cfg.rules, &ignores)
+        scan::staged::scan_staged(&opts, &cfg.rules, &ignores)?
     } else {
-        Ok(scan::scan(&opts, &cfg.rules, &ignores))
-    }
+        scan::scan(&opts, &cfg.rules, &ignores)
+    };
+    result.allow_incomplete = settings.allow_incomplete;
+    Ok(result)
 }
 
-fn history_options(settings: &ScanSettings, git: &GitArgs) -> Result<HistoryOptions> {
+fn history_options(
+    settings: &ScanSettings,
+    git: &GitArgs,
+    threads: usize,
+) -> Result<HistoryOptions> {
     let (ranges, refs): (Vec<&String>, Vec<&String>) =
         git.refs.iter().partition(|r| r.contains(".."));
     if ranges.len() > 1 {
@@ -142,7 +150,7 @@ fn history_options(settings: &ScanSettings, git: &GitArgs) -> Result<HistoryOpti
         since: git.since.as_deref().map(parse_date).transpose()?,
         until: git.until.as_deref().map(parse_date).transpose()?,
         max_blob_size: settings.max_file_size,
-        threads: settings.threads,
+        threads,
     })
 }
 
@@ -167,10 +175,8 @@ fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
         quiet: args.quiet,
     };
     let rendered = report::render_report(&result, format, &opts);
-    if !args.quiet {
-        for warning in &rendered.warnings {
-            eprintln!("preflight: {warning}");
-        }
+    for warning in &rendered.warnings {
+        eprintln!("preflight: warning: {warning}");
     }
     let text = rendered.text;
     match &args.output {
@@ -187,21 +193,8 @@ fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
         }
         None => write_stdout(&text)?,
     }
-    // Errors are the one thing --quiet still prints.
-    if result.has_errors() && format != Format::Text {
-        eprintln!("preflight: the scan hit errors; see the report's diagnostics");
-    }
-    Ok(outcome(&result, args.fail_on.severity()))
-}
-
-fn outcome(result: &ScanResult, threshold: crate::finding::Severity) -> Outcome {
-    if result.has_errors() {
-        Outcome::Errors
-    } else if result.count_at_or_above(threshold) > 0 {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    }
+    gate::print_diagnostics(&result);
+    Ok(gate::outcome(&result, args.fail_on.severity()))
 }
 
 fn run_baseline(args: &BaselineArgs, db_dir: Option<&Path>) -> Result<Outcome> {
@@ -217,7 +210,8 @@ fn run_baseline(args: &BaselineArgs, db_dir: Option<&Path>) -> Result<Outcome> {
         args.file.display(),
         result.findings.len()
     );
-    Ok(if result.has_errors() {
+    gate::print_diagnostics(&result);
+    Ok(if result.has_errors() && !result.allow_incomplete {
         Outcome::Errors
     } else {
         Outcome::Clean
@@ -295,7 +289,7 @@ fn rules_test(file: &Path, config: Option<&Path>) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn color_allowed() -> bool {
+pub(crate) fn color_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 

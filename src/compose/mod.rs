@@ -128,7 +128,15 @@ fn run(mut loader: Loader<'_>, compose_files: &[String]) -> Scanned {
     for (dir, files) in &projects {
         scan_project(&mut loader, &mut agg, &mut env_seen, dir, files);
     }
+    let mut unparsed = Vec::new();
     for p in std::mem::take(&mut loader.problems) {
+        // A file that does not parse was not checked at all: a gap, beside its DC090 finding.
+        if p.fatal {
+            unparsed.push(Diagnostic::error(
+                p.loc.file.to_string(),
+                format!("compose file not checked: {}", p.message),
+            ));
+        }
         let hit = yaml_hit(p);
         let file = hit.loc.file.to_string();
         agg.add(hit, &file, &[]);
@@ -142,6 +150,7 @@ fn run(mut loader: Loader<'_>, compose_files: &[String]) -> Scanned {
         compose_projects: projects.len() as u64,
         ..Default::default()
     };
+    loader.diags.extend(unparsed);
     Scanned {
         findings,
         diagnostics: loader.diags,

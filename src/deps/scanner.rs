@@ -145,17 +145,18 @@ fn run(opts: &Options, mut locks: Vec<LockInput>) -> DepsRun {
 /// The index, after one update attempt when there is none; `None` (with a warning that says
 /// what to run) when the audit cannot run.
 fn open_index(opts: &Options, diagnostics: &mut Vec<Diagnostic>) -> Option<db::index::Index> {
+    // Lockfiles that were not audited are a gap: the scan says so and fails closed.
     let skipped = |why: String| {
-        Diagnostic::general_warning(format!(
-            "dependency audit skipped: {why}; run `preflight db update` (or `preflight db import PATH` \
-             with a local copy of the advisories), then scan again"
+        Diagnostic::general_error(format!(
+            "dependency audit did not run: {why}; run `preflight db update` (or `preflight db import PATH` \
+             with a local copy of the advisories), then scan again (or pass --allow-incomplete)"
         ))
     };
     match opts.db.open() {
         Ok(index) => return Some(index),
         Err(db::IndexError::Absent { .. }) => {}
-        Err(message) => {
-            diagnostics.push(Diagnostic::general_error(message));
+        Err(err) => {
+            diagnostics.push(Diagnostic::general_error(crate::error::one_line(&err)));
             return None;
         }
     }
@@ -172,14 +173,15 @@ fn open_index(opts: &Options, diagnostics: &mut Vec<Diagnostic>) -> Option<db::i
     match opts.db.update(&opts.update) {
         Ok(_) => match opts.db.open() {
             Ok(found) => Some(found),
-            Err(message) => {
-                diagnostics.push(Diagnostic::general_error(message));
+            Err(err) => {
+                diagnostics.push(Diagnostic::general_error(crate::error::one_line(&err)));
                 None
             }
         },
         Err(why) => {
             diagnostics.push(skipped(format!(
-                "no advisory index in {root}, and downloading one failed: {why}"
+                "no advisory index in {root}, and downloading one failed: {}",
+                crate::error::one_line(&why)
             )));
             None
         }

@@ -43,6 +43,7 @@ struct Report<'a> {
     scanners: &'a [&'static str],
     rules_hash: String,
     summary: Summary,
+    coverage: Coverage<'a>,
     findings: Vec<JsonFinding<'a>>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -149,6 +150,58 @@ struct JsonEvidence<'a> {
 }
 
 #[derive(Serialize)]
+struct Coverage<'a> {
+    complete: bool,
+    allow_incomplete: bool,
+    gaps: Vec<Gap<'a>>,
+}
+
+/// Something the scan was asked to cover and could not: every error diagnostic.
+#[derive(Serialize)]
+struct Gap<'a> {
+    kind: &'static str,
+    subject: &'a str,
+    reason: &'a str,
+}
+
+impl<'a> Coverage<'a> {
+    fn new(result: &'a ScanResult) -> Self {
+        let gaps: Vec<Gap<'a>> = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .map(|d| Gap {
+                kind: gap_kind(d),
+                subject: d.path.as_deref().unwrap_or(&result.root),
+                reason: &d.message,
+            })
+            .collect();
+        Coverage {
+            complete: gaps.is_empty(),
+            allow_incomplete: result.allow_incomplete,
+            gaps,
+        }
+    }
+}
+
+/// What kind of thing went unread, judged from the diagnostic (files carry a path).
+fn gap_kind(d: &crate::diag::Diagnostic) -> &'static str {
+    let m = d.message.as_str();
+    if m.contains("blob ") || m.contains("commit ") || m.contains("object ") || m.contains("tree ")
+    {
+        "object"
+    } else if m.contains("ref ") || m.contains("refs") {
+        "ref"
+    } else if m.contains("dependency audit") || m.contains("advisory index") {
+        "scanner"
+    } else if d.path.is_some() {
+        "file"
+    } else {
+        "scan"
+    }
+}
+
+#[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     level: Level,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -174,6 +227,7 @@ impl<'a> Report<'a> {
             scanners: &result.scanners,
             rules_hash: rules_hash(&result.rules),
             summary: Summary::new(result),
+            coverage: Coverage::new(result),
             findings: result
                 .findings
                 .iter()
@@ -528,6 +582,11 @@ mod tests {
               "compose_projects": 0,
               "duration_ms": 3
             }
+          },
+          "coverage": {
+            "complete": true,
+            "allow_incomplete": false,
+            "gaps": []
           },
           "findings": [],
           "diagnostics": [],

@@ -54,7 +54,13 @@ impl Default for RenderOptions {
     }
 }
 
-/// Renders a whole scan result.
+/// A diagnostic as one line for stderr (`error: path: message`), coloured when asked, control
+/// characters from the scanned tree escaped.
+pub fn diagnostic_line(diag: &crate::diag::Diagnostic, color: bool) -> String {
+    text::diagnostic_line(diag, color)
+}
+
+/// Renders `result` in `format`.
 pub fn render(result: &ScanResult, format: Format, opts: &RenderOptions) -> String {
     match format {
         Format::Text => text::render(result, opts),

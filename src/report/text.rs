@@ -56,16 +56,10 @@ pub(super) fn render(result: &ScanResult, opts: &RenderOptions) -> String {
             }
         }
     }
+    // Diagnostics are not part of the report: the command line prints them on stderr, in
+    // every format, so that they survive `--quiet` and never mix into a report file.
     if opts.quiet {
         return out;
-    }
-    if !result.diagnostics.is_empty() {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        for diag in &result.diagnostics {
-            let _ = writeln!(out, "{}", diagnostic_line(diag, paint));
-        }
     }
     if !out.is_empty() {
         out.push('\n');
@@ -199,7 +193,9 @@ fn evidence_line(f: &Finding, opts: &RenderOptions) -> Option<String> {
     Some(line)
 }
 
-fn diagnostic_line(diag: &Diagnostic, paint: Paint) -> String {
+/// A diagnostic as one line for stderr: `error: path: message`, control characters escaped.
+pub(super) fn diagnostic_line(diag: &Diagnostic, color: bool) -> String {
+    let paint = Paint(color);
     let (label, style) = match diag.level {
         Level::Warning => ("warning", YELLOW),
         Level::Error => ("error", BOLD_RED),
@@ -269,7 +265,7 @@ mod tests {
     }
 
     #[test]
-    fn groups_findings_by_file_then_diagnostics_then_summary() {
+    fn groups_findings_by_file_then_summary() {
         insta::assert_snapshot!(text(&sample(), RenderOptions::default()), @r"
         config/app settings.env
           3:9  CRITICAL  github-pat  GitHub personal access token
@@ -288,10 +284,7 @@ mod tests {
               commit: 0123456789abcdef0123456789abcdef01234567
               fix: Rotate the key in IAM.
 
-        warning: data/blob.bin: not valid UTF-8; scanned as bytes
-        error: secret/locked.txt: cannot read: permission denied
-
-        3 findings (1 critical, 2 high) in 2 files; scanned 10 files (1.2 MB) in 12 ms; skipped 1 binary, 2 over size limit; 1 suppressed by baseline; 1 error, 1 warning
+        3 findings (1 critical, 2 high) in 2 files; scanned 10 files (1.2 MB) in 12 ms; skipped 1 binary, 2 over size limit; 1 suppressed by baseline; INCOMPLETE: 1 error (see stderr), 1 warning
         ");
     }
 

@@ -94,6 +94,7 @@ pub(crate) fn finish(
         vcs,
         dependencies,
         suppressed,
+        allow_incomplete: false,
         scanned_at: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),

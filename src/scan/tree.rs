@@ -66,7 +66,14 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
             (Event::Blob(_), None) => {}
             // Without the secret scanner, files no scanner wants are not "excluded": nobody
             // asked for them.
-            (event, _) => tally.record(&event, opts.secrets || skipped_by_config(opts, &event)),
+            (event, _) => {
+                let claimed = matches!(event, Event::Skipped(path, _) if wanted(path));
+                tally.record(
+                    &event,
+                    opts.secrets || skipped_by_config(opts, &event),
+                    claimed,
+                )
+            }
         },
     );
     let mut out = tally.finish();

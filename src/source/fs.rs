@@ -110,11 +110,11 @@ where
             return visit(Event::Skipped(rel, Skip::TooLarge))
         }
         Ok(_) => {}
-        Err(err) => return visit(Event::Problem(Diagnostic::warning(rel, io_cause(&err)))),
+        Err(err) => return visit(Event::Problem(Diagnostic::error(rel, io_cause(&err)))),
     }
     let data = match std::fs::read(path) {
         Ok(data) => data,
-        Err(err) => return visit(Event::Problem(Diagnostic::warning(rel, io_cause(&err)))),
+        Err(err) => return visit(Event::Problem(Diagnostic::error(rel, io_cause(&err)))),
     };
     if looks_binary(&data) {
         return visit(Event::Skipped(rel, Skip::Binary));
@@ -155,7 +155,13 @@ fn io_cause(err: &std::io::Error) -> String {
 fn walk_error(root: &Path, err: &ignore::Error) -> Diagnostic {
     // ignore's errors carry the path inside; keep the message one line.
     let msg = err.to_string().replace('\n', " ");
-    Diagnostic::warning(root.display().to_string(), msg)
+    // A directory the walk could not enter hides every file in it: a gap. A malformed line in
+    // an ignore file is only a warning (the rest of the file still applies).
+    if err.io_error().is_some() {
+        Diagnostic::error(root.display().to_string(), msg)
+    } else {
+        Diagnostic::warning(root.display().to_string(), msg)
+    }
 }
 
 /// Counts what a walk skipped and collects its problems, from the walker's threads.
@@ -170,15 +176,28 @@ pub struct Tally {
 
 impl Tally {
     /// Records one event that is not a blob; `count_excluded` says whether an excluded file
-    /// counts as a skip (a file no scanner asked for does not).
-    pub fn record(&self, event: &Event<'_>, count_excluded: bool) {
+    /// counts as a skip (a file no scanner asked for does not), `claimed` whether a scanner reads
+    /// the file by its name (then binary content is a gap, not a policy skip).
+    pub fn record(&self, event: &Event<'_>, count_excluded: bool, claimed: bool) {
         let add = |c: &AtomicU64| {
             c.fetch_add(1, Relaxed);
         };
+        let gap = |path: &str, why: &str| lock(&self.problems).push(Diagnostic::error(path, why));
         match event {
             Event::Blob(_) => {}
-            Event::Skipped(_, Skip::Binary) => add(&self.binary),
-            Event::Skipped(_, Skip::TooLarge) => add(&self.large),
+            Event::Skipped(path, Skip::Binary) => {
+                add(&self.binary);
+                if claimed {
+                    gap(path, "holds binary content (a NUL byte): the scanner that reads files of this name could not read it");
+                }
+            }
+            Event::Skipped(path, Skip::TooLarge) => {
+                add(&self.large);
+                gap(
+                    path,
+                    "larger than --max-file-size: not scanned (raise the limit to cover it)",
+                );
+            }
             Event::Skipped(_, Skip::Excluded) if count_excluded => add(&self.excluded),
             Event::Skipped(_, Skip::Excluded) => {}
             Event::NotUtf8(path) => {

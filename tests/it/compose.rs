@@ -113,9 +113,21 @@ fn invalid_yaml_is_a_finding_not_a_crash() {
         "compose.yaml",
         "services:\n  db:\n    image: postgres:16\n    ports: [\"5432:5432\"\n",
     );
-    let run = tree.preflight(["scan", "."]);
-    assert_eq!(run.code, 1, "{}", run.render());
+    // The file that does not parse was not checked (its published port neither): the finding
+    // and a gap, so even `--fail-on high` fails closed.
+    let run = tree.preflight(["scan", ".", "--fail-on", "high"]);
+    assert_eq!(run.code, 2, "{}", run.render());
     assert!(run.stdout.contains("DC090"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("error: compose.yaml: compose file not checked"),
+        "{}",
+        run.stderr
+    );
+    let json = tree.preflight(["scan", ".", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(doc["coverage"]["complete"], false);
+    assert_eq!(doc["coverage"]["gaps"][0]["subject"], "compose.yaml");
 }
 
 #[test]
@@ -179,9 +191,9 @@ fn env_files_given_on_the_command_line_replace_the_project_env() {
     assert_eq!(missing.code, 2, "{}", missing.render());
     assert!(
         missing
-            .stdout
+            .stderr
             .contains("nowhere.env: cannot read --env-file"),
         "{}",
-        missing.stdout
+        missing.stderr
     );
 }

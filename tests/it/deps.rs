@@ -241,11 +241,11 @@ fn ignores_need_a_reason_and_expire() {
     let run = scan(&tree, &db, &[]);
     assert!(run.stdout.contains("GHSA-35jh-r3h4-6jhm"), "{}", run.stdout);
     assert!(
-        run.stdout.contains(
+        run.stderr.contains(
             "[[deps.ignore]] GHSA-35jh-r3h4-6jhm expired on 2020-01-31; it is reported again"
         ),
         "{}",
-        run.stdout
+        run.stderr
     );
 
     tree.write(
@@ -261,25 +261,42 @@ fn ignores_need_a_reason_and_expire() {
 #[test]
 fn without_an_index_the_audit_is_skipped_and_secrets_still_scanned() {
     let tree = TestTree::copy_of("deps/app");
+    // Lockfiles no index could audit: the gate fails closed and says what to run.
     let run = tree.preflight(["scan", ".", "--offline"]);
-    assert_eq!(run.code, 0, "{}", run.render());
+    assert_eq!(run.code, 2, "{}", run.render());
     assert!(
-        run.stdout
-            .contains("dependency audit skipped: no advisory index in"),
+        run.stderr
+            .contains("dependency audit did not run: no advisory index in"),
         "{}",
-        run.stdout
+        run.stderr
     );
     assert!(
-        run.stdout.contains("run `preflight db update`"),
+        run.stderr.contains("run `preflight db update`"),
         "{}",
-        run.stdout
+        run.stderr
     );
+    assert!(run.stderr.contains("INCOMPLETE"), "{}", run.stderr);
     assert!(
         run.stdout
             .contains("dependency audit of 6 lockfiles skipped"),
         "{}",
         run.stdout
     );
+    // The documented opt-out for a first offline try: exit by findings, still say incomplete.
+    let run = tree.preflight([
+        "scan",
+        ".",
+        "--offline",
+        "--allow-incomplete",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    assert!(run.stderr.contains("--allow-incomplete"), "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(doc["coverage"]["complete"], false);
+    assert_eq!(doc["coverage"]["allow_incomplete"], true);
+    assert_eq!(doc["coverage"]["gaps"][0]["kind"], "scanner");
 
     // Not offline: one update is tried (the test environment points it at a closed port).
     tree.write(
@@ -287,11 +304,11 @@ fn without_an_index_the_audit_is_skipped_and_secrets_still_scanned() {
         format!("TOKEN = \"{}\"\n", crate::git::ghp("deps")),
     );
     let run = tree.preflight(["scan", "."]);
-    assert_eq!(run.code, 1, "{}", run.render());
+    assert_eq!(run.code, 2, "{}", run.render());
     assert!(
-        run.stdout.contains("downloading one failed"),
+        run.stderr.contains("downloading one failed"),
         "{}",
-        run.stdout
+        run.stderr
     );
     assert!(run.stdout.contains("github-pat-classic"), "{}", run.stdout);
 }
@@ -307,10 +324,10 @@ fn a_broken_lockfile_is_an_error_and_the_rest_is_audited() {
     let run = scan(&tree, &db, &[]);
     assert_eq!(run.code, 2, "{}", run.render());
     assert!(
-        run.stdout
+        run.stderr
             .contains("error: web/package-lock.json: cannot parse lockfile"),
         "{}",
-        run.stdout
+        run.stderr
     );
     assert!(run.stdout.contains("GHSA-35jh-r3h4-6jhm"), "{}", run.stdout);
 }
@@ -327,10 +344,10 @@ fn a_stale_index_is_named() {
     let tree = TestTree::copy_of("deps/app");
     let run = scan(&tree, &db, &[]);
     assert!(
-        run.stdout
+        run.stderr
             .contains("the advisory index is 8 days old; run `preflight db update`"),
         "{}",
-        run.stdout
+        run.stderr
     );
 }
 

@@ -149,7 +149,7 @@ fn shallow_clone_is_scanned_with_a_note() {
 }
 
 #[test]
-fn corrupt_object_is_a_warning_and_the_scan_goes_on() {
+fn a_missing_object_fails_closed_and_the_scan_goes_on() {
     let repo = Repo::new();
     repo.write("good.env", &format!("T={}\n", ghp("h")));
     repo.write("lost.txt", "this blob will go missing\n");
@@ -168,6 +168,27 @@ fn corrupt_object_is_a_warning_and_the_scan_goes_on() {
         doc["diagnostics"].to_string().contains(&id),
         "{}",
         run.stdout
+    );
+    // A blob the scan could not read is a gap: exit 2, named on stderr and in every format.
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(
+        run.stderr.contains(&format!("missing blob {id}")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(doc["coverage"]["complete"], false);
+    assert_eq!(doc["coverage"]["gaps"][0]["kind"], "object");
+    let sarif = repo.preflight(["scan", ".", "--history", "--format", "sarif", "-q"]);
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("SARIF");
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert!(invocation["toolExecutionNotifications"]
+        .to_string()
+        .contains(&id));
+    assert!(
+        sarif.stderr.contains(&id),
+        "-q keeps errors: {}",
+        sarif.stderr
     );
 }
 

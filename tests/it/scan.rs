@@ -273,10 +273,35 @@ fn binary_large_and_non_utf8_files() {
     assert_eq!(stats["skipped_too_large"], 1);
     assert_eq!(stats["non_utf8"], 1);
     assert_eq!(doc["findings"][0]["location"]["path"], "latin1.txt");
-    assert_eq!(doc["diagnostics"][0]["level"], "warning");
-    assert_eq!(run.code, 1, "warnings do not make the run fail with 2");
-    let text = tree.preflight(["scan", ".", "--max-file-size", "1K"]);
+    // The oversized file is a gap naming it; binary content no scanner claims is policy.
+    let errors: Vec<&serde_json::Value> = doc["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["level"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", run.stdout);
+    assert_eq!(errors[0]["path"], "big.txt");
+    assert_eq!(doc["coverage"]["gaps"][0]["subject"], "big.txt");
+    assert_eq!(
+        run.code, 2,
+        "a file skipped for size leaves the scan incomplete"
+    );
+    let text = tree.preflight(["scan", ".", "--max-file-size", "1K", "-q"]);
+    assert!(
+        text.stderr
+            .contains("error: big.txt: larger than --max-file-size"),
+        "{}",
+        text.stderr
+    );
+    let text = tree.preflight(["scan", ".", "--max-file-size", "1K", "--allow-incomplete"]);
     assert!(text.stdout.contains("1 binary"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("INCOMPLETE: 1 error"),
+        "{}",
+        text.stdout
+    );
+    assert_eq!(text.code, 1, "with --allow-incomplete the findings decide");
 }
 
 #[cfg(unix)]
@@ -345,4 +370,57 @@ fn preflight_reports_nothing_on_its_own_repo() {
     let run = crate::common::run_in(&repo, args);
     assert_eq!(run.code, 0, "{}", run.render());
     assert!(run.stdout.contains("no findings"), "{}", run.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_tree_fails_closed() {
+    use std::os::unix::fs::PermissionsExt;
+    let tree = TestTree::empty();
+    tree.write("a.env", "A=1\n");
+    tree.write("Cargo.lock", "version = 3\n");
+    for name in ["a.env", "Cargo.lock"] {
+        let p = tree.path().join(name);
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    }
+    // Root reads every file whatever its mode; the test means an unprivileged user.
+    if std::fs::read(tree.path().join("a.env")).is_ok() {
+        eprintln!("skip: running as root, mode 000 files are still readable");
+        return;
+    }
+    let run = tree.preflight(["scan", ".", "-q"]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    assert!(
+        run.stderr.contains("a.env: cannot read: permission denied"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_lockfile_with_binary_content_is_a_gap() {
+    let tree = TestTree::empty();
+    tree.write("Cargo.lock", b"version = 3\n\0\n");
+    let run = tree.preflight(["scan", ".", "--format", "json", "--scanners", "deps"]);
+    assert_eq!(run.code, 2, "{}", run.render());
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(doc["coverage"]["gaps"][0]["subject"], "Cargo.lock");
+    assert!(
+        run.stderr.contains("Cargo.lock: holds binary content"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn too_many_threads_are_clamped() {
+    let tree = TestTree::empty();
+    tree.write("a.txt", "hello\n");
+    let run = tree.preflight(["scan", ".", "--threads", "100000"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    assert!(
+        run.stderr.contains("--threads 100000 is more than helps"),
+        "{}",
+        run.stderr
+    );
 }

@@ -101,7 +101,10 @@ fn diagnostics_clause(diags: &[Diagnostic]) -> Option<String> {
     let warnings = count(Level::Warning);
     let mut parts = Vec::new();
     if errors > 0 {
-        parts.push(plural64(errors, "error"));
+        parts.push(format!(
+            "INCOMPLETE: {} (see stderr)",
+            plural64(errors, "error")
+        ));
     }
     if warnings > 0 {
         parts.push(plural64(warnings, "warning"));
@@ -154,7 +157,7 @@ mod tests {
         assert_eq!(
             summary(&sample()),
             "3 findings (1 critical, 2 high) in 2 files; scanned 10 files (1.2 MB) in 12 ms; \
-             skipped 1 binary, 2 over size limit; 1 suppressed by baseline; 1 error, 1 warning"
+             skipped 1 binary, 2 over size limit; 1 suppressed by baseline; INCOMPLETE: 1 error (see stderr), 1 warning"
         );
     }
 

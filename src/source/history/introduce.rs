@@ -103,7 +103,7 @@ fn merge(states: Vec<Worker>, n: usize) -> (Vec<PathBlobs>, Option<Changes>, Vec
     notes.extend(
         bad_trees
             .into_iter()
-            .map(|(_, note)| Diagnostic::general_warning(note)),
+            .map(|(_, note)| Diagnostic::general_error(note)),
     );
     notes.sort();
     (per_commit, head, notes)
@@ -179,7 +179,7 @@ impl Worker {
             self.bad_trees.push((id, note));
         }
         if let Err(err) = outcome {
-            self.notes.push(Diagnostic::general_warning(format!(
+            self.notes.push(Diagnostic::general_error(format!(
                 "cannot diff commit {commit}: {err}"
             )));
         }

@@ -132,7 +132,9 @@ impl Reader {
         };
         if size > limit {
             self.stats.skipped_too_large += 1;
-            return;
+            let message =
+                format!("blob {id} is {size} bytes, larger than --max-file-size: not scanned");
+            return self.note(blob, message);
         }
         let data = match self.repo.objects.try_find(&id, &mut self.buf) {
             Ok(Some(data)) if data.kind == gix::objs::Kind::Blob => data.data,
@@ -152,11 +154,12 @@ impl Reader {
         self.stats.bytes += data.len() as u64;
     }
 
-    /// A warning on the blob's first path, naming the object id.
+    /// An error on the blob's first path, naming the object id: content the scan was asked to
+    /// cover and could not read leaves the result incomplete.
     fn note(&mut self, blob: &HistoryBlob, message: String) {
         self.notes.push(match blob.occurrences.first() {
-            Some(first) => Diagnostic::warning(first.path.as_ref(), message),
-            None => Diagnostic::general_warning(message),
+            Some(first) => Diagnostic::error(first.path.as_ref(), message),
+            None => Diagnostic::general_error(message),
         });
     }
 }

@@ -30,7 +30,7 @@ pub(super) fn resolve(repo: &gix::Repository, opts: &HistoryOptions) -> Result<S
     for spec in &opts.refs {
         let id = repo
             .rev_parse_single(spec.as_str())
-            .map_err(|err| Error::Usage(format!("--ref {spec}: {err}")))?;
+            .map_err(|_| Error::Usage(format!("--ref {spec}: no such ref or commit")))?;
         starts
             .include
             .push(peel_to_commit(repo, id.detach(), "--ref", spec)?);
@@ -46,7 +46,7 @@ pub(super) fn resolve(repo: &gix::Repository, opts: &HistoryOptions) -> Result<S
 fn resolve_range(repo: &gix::Repository, range: &str, starts: &mut Starts) -> Result<(), Error> {
     let spec = repo
         .rev_parse(range)
-        .map_err(|err| Error::Usage(format!("range {range}: {err}")))?
+        .map_err(|_| Error::Usage(format!("range {range}: no such ref or commit")))?
         .detach();
     match spec {
         Spec::Range { from, to } => {
@@ -93,7 +93,7 @@ fn every_ref(repo: &gix::Repository, starts: &mut Starts) {
     let platform = match repo.references() {
         Ok(platform) => platform,
         Err(err) => {
-            starts.notes.push(Diagnostic::general_warning(format!(
+            starts.notes.push(Diagnostic::general_error(format!(
                 "cannot list refs: {err}"
             )));
             return;
@@ -117,12 +117,12 @@ fn every_ref(repo: &gix::Repository, starts: &mut Starts) {
                 }
                 match reference.peel_to_id() {
                     Ok(id) => add_ref_target(repo, &name, id.detach(), starts),
-                    Err(err) => starts.notes.push(Diagnostic::general_warning(format!(
+                    Err(err) => starts.notes.push(Diagnostic::general_error(format!(
                         "ref {name} not scanned: {err}"
                     ))),
                 }
             }
-            Err(err) => starts.notes.push(Diagnostic::general_warning(format!(
+            Err(err) => starts.notes.push(Diagnostic::general_error(format!(
                 "cannot read a ref: {err}"
             ))),
         }
@@ -141,10 +141,10 @@ fn add_ref_target(repo: &gix::Repository, name: &str, id: ObjectId, starts: &mut
             "ref {name} points to a {}, not a commit: not scanned",
             header.kind()
         ))),
-        Ok(None) => starts.notes.push(Diagnostic::general_warning(format!(
+        Ok(None) => starts.notes.push(Diagnostic::general_error(format!(
             "ref {name} points to missing object {id}"
         ))),
-        Err(err) => starts.notes.push(Diagnostic::general_warning(format!(
+        Err(err) => starts.notes.push(Diagnostic::general_error(format!(
             "ref {name}: cannot read object {id}: {err}"
         ))),
     }

@@ -187,8 +187,9 @@ impl<'r> Reader<'r> {
         Some(node)
     }
 
+    // A commit that cannot be read hides everything behind it: the scan is incomplete.
     fn note(&mut self, message: String) -> Option<Node> {
-        self.notes.push(Diagnostic::general_warning(message));
+        self.notes.push(Diagnostic::general_error(message));
         None
     }
 }
