@@ -9,7 +9,7 @@ pub mod interpolate;
 pub mod load;
 pub mod merge;
 pub mod model;
-pub mod report;
+pub mod findings;
 pub mod value;
 pub mod yaml;
 
@@ -25,7 +25,7 @@ use crate::scanned::Scanned;
 use crate::source::Workspace;
 use checks::{Hit, SetCtx};
 use load::{dir_of, Loader, SetSpec};
-use report::Aggregator;
+use findings::Aggregator;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::rc::Rc;

@@ -4,8 +4,8 @@
 pub mod cargo;
 pub mod npm;
 pub mod pnpm;
-pub mod pylock;
 pub mod python;
+pub mod requirements;
 pub mod yarn;
 
 use crate::deps::package::{Lockfile, ParseError};
@@ -73,14 +73,14 @@ pub fn parse_file(
         Format::Npm => npm::parse(text),
         Format::Yarn => yarn::parse(text),
         Format::Pnpm => pnpm::parse(text),
-        Format::Poetry => pylock::parse_poetry(text),
-        Format::Pipfile => pylock::parse_pipfile(text),
-        Format::Uv => pylock::parse_uv(text),
-        Format::Pdm => pylock::parse_pdm(text),
+        Format::Poetry => python::parse_poetry(text),
+        Format::Pipfile => python::parse_pipfile(text),
+        Format::Uv => python::parse_uv(text),
+        Format::Pdm => python::parse_pdm(text),
         Format::Cargo => cargo::parse(text),
         Format::Requirements => {
             let dir = rel_path.rsplit_once('/').map_or("", |(d, _)| d);
-            python::parse(text, &|inc: &str| read(&beside(dir, inc)?))
+            requirements::parse(text, &|inc: &str| read(&beside(dir, inc)?))
         }
     }
 }
