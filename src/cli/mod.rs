@@ -220,7 +220,9 @@ fn run_baseline(args: &BaselineArgs, db_dir: Option<&Path>) -> Result<Outcome> {
 
 fn rules_list(config: Option<&Path>, format: ListFormat) -> Result<Outcome> {
     let cfg = config::load(Path::new("."), config)?;
-    let catalog = cfg.rules.catalog();
+    let mut catalog = cfg.rules.catalog();
+    // The compose checks are rules too: `rules list` is the whole catalogue.
+    catalog.extend(crate::compose::catalog());
     let text = match format {
         ListFormat::Json => serde_json::to_string_pretty(&with_providers(&cfg.rules, &catalog))
             .map(|s| s + "\n")
@@ -272,7 +274,7 @@ fn with_providers<'a>(
                 .rules()
                 .iter()
                 .find(|r| r.id == meta.id)
-                .map_or("", |r| r.provider.as_str()),
+                .map_or("docker-compose", |r| r.provider.as_str()),
         })
         .collect()
 }

@@ -4,12 +4,12 @@
 
 pub mod checks;
 pub mod envfile;
+pub mod findings;
 pub mod images;
 pub mod interpolate;
 pub mod load;
 pub mod merge;
 pub mod model;
-pub mod findings;
 pub mod value;
 pub mod yaml;
 
@@ -24,8 +24,8 @@ use crate::finding::{Category, RuleId, Severity};
 use crate::scanned::Scanned;
 use crate::source::Workspace;
 use checks::{Hit, SetCtx};
-use load::{dir_of, Loader, SetSpec};
 use findings::Aggregator;
+use load::{dir_of, Loader, SetSpec};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::rc::Rc;
