@@ -321,6 +321,11 @@ fn write_file(path: &Path, text: &str) -> Result<()> {
         path: path.to_path_buf(),
         source,
     };
+    // `--output /dev/null`, a FIFO or a terminal: renaming a temporary file over it would
+    // replace the device with a plain file (root can rename over /dev/null). Write to it.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::write(path, text).map_err(err);
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -340,6 +345,16 @@ fn write_file(path: &Path, text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::write_file;
+
+    #[test]
+    fn a_path_that_is_not_a_regular_file_is_never_replaced() {
+        // Stands in for /dev/null: renaming over a non-file would replace it.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("not-a-file");
+        std::fs::create_dir(&target).expect("mkdir");
+        assert!(write_file(&target, "x").is_err());
+        assert!(target.is_dir());
+    }
 
     #[test]
     fn reports_are_written_atomically() {
