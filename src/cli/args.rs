@@ -29,6 +29,7 @@ impl Cli {
         let ignores_db = match cli.command {
             Command::Rules(_) => Some("rules"),
             Command::Hook(_) => Some("hook"),
+            Command::Report(_) => Some("report"),
             Command::Scan(_) | Command::Baseline(_) | Command::Db(_) => None,
         };
         if let (Some(name), true) = (ignores_db, db_on_command_line(&matches)) {
@@ -76,6 +77,8 @@ pub enum Command {
     /// Build, update or inspect the local advisory database.
     #[command(subcommand)]
     Db(super::db::DbCommand),
+    /// Render the audit report (GO / NO-GO verdict, coverage, findings) from saved JSON results.
+    Report(super::report::ReportArgs),
 }
 
 /// Options shared by everything that scans.

@@ -5,10 +5,11 @@ pub mod args;
 pub mod db;
 mod gate;
 pub mod hook;
+pub mod report;
 
 use crate::config;
 use crate::error::{Error, Result};
-use crate::report::{self, Format, RenderOptions};
+use crate::report::{Format, RenderOptions};
 use crate::result::ScanResult;
 use crate::scan::{self, ScanOptions};
 use crate::secrets::examples;
@@ -50,6 +51,7 @@ pub fn run() -> Result<Outcome> {
         Command::Scan(args) => run_scan(&args, cli.db.as_deref()),
         Command::Baseline(args) => run_baseline(&args, cli.db.as_deref()),
         Command::Db(cmd) => db::run(&cmd, cli.db.as_deref()),
+        Command::Report(args) => report::run(&args),
         Command::Rules(RulesCommand::List { config, format }) => {
             rules_list(config.as_deref(), format)
         }
@@ -174,7 +176,7 @@ fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
         color: to_terminal && format == Format::Text && color_allowed(),
         quiet: args.quiet,
     };
-    let rendered = report::render_report(&result, format, &opts);
+    let rendered = crate::report::render_report(&result, format, &opts);
     for warning in &rendered.warnings {
         eprintln!("preflight: warning: {warning}");
     }
@@ -204,7 +206,10 @@ fn run_baseline(args: &BaselineArgs, db_dir: Option<&Path>) -> Result<Outcome> {
         color: false,
         quiet: false,
     };
-    write_file(&args.file, &report::render(&result, Format::Json, &opts))?;
+    write_file(
+        &args.file,
+        &crate::report::render(&result, Format::Json, &opts),
+    )?;
     eprintln!(
         "preflight: wrote baseline {} with {} finding(s)",
         args.file.display(),

@@ -24,6 +24,9 @@ pub struct Sections {
     /// `[scan]`: settings for every scanner (preflight only).
     #[serde(default)]
     pub scan: Option<ScanSection>,
+    /// `[policy]`: the release policy of `preflight report` (preflight only).
+    #[serde(default)]
+    pub policy: Option<crate::report::audit::policy::PolicySection>,
 }
 
 /// `[scan]`.

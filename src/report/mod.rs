@@ -7,6 +7,7 @@
 //! (`secret_text`), scrubbing it out of free text (`scrub`), and how a commit's author reads
 //! (`commit_author`). `remote` keeps credentials in git remote URLs out of every format.
 
+pub mod audit;
 mod json;
 mod remote;
 mod sarif;
