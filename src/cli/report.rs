@@ -18,7 +18,7 @@ pub struct ReportArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Report format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Markdown)]
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Html)]
     pub format: ReportFormat,
     /// An earlier JSON result: show what is new, fixed and still open since then.
     #[arg(long, value_name = "OLD.json")]
@@ -37,6 +37,8 @@ pub struct ReportArgs {
 /// `report --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
+    /// Self-contained HTML (no scripts, no external resources; prints well).
+    Html,
     /// GitHub-flavoured Markdown.
     Markdown,
 }
@@ -44,6 +46,7 @@ pub enum ReportFormat {
 impl From<ReportFormat> for AuditFormat {
     fn from(f: ReportFormat) -> Self {
         match f {
+            ReportFormat::Html => AuditFormat::Html,
             ReportFormat::Markdown => AuditFormat::Markdown,
         }
     }

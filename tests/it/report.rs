@@ -162,8 +162,7 @@ fn baseline_diff_counts_new_fixed_and_still_open() {
 #[test]
 fn the_same_input_gives_the_same_bytes() {
     let tree = fixture_results();
-    {
-        let format = "markdown";
+    for format in ["markdown", "html"] {
         let args = [
             "report",
             "secrets.json",
@@ -178,4 +177,41 @@ fn the_same_input_gives_the_same_bytes() {
         assert_eq!(a.code, 0, "{}", a.render());
         assert_eq!(a.stdout, b.stdout, "{format}");
     }
+}
+
+#[test]
+fn html_report_is_self_contained_and_escaped() {
+    let tree = fixture_results();
+    let run = tree.preflight(["report", "secrets.json", "compose.json", "-o", "audit.html"]);
+    assert_eq!(run.code, 0, "{}", run.render());
+    let html = std::fs::read_to_string(tree.path().join("audit.html")).expect("report written");
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(!html.contains("<script"), "a script in the report");
+    let external =
+        regex::Regex::new(r#"(?i)<(link|script|img)\b[^>]*\b(src|href)\s*=\s*["']?\s*http"#)
+            .expect("regex");
+    assert!(
+        !external.is_match(&html),
+        "an external resource in the report"
+    );
+    assert!(!html.contains("@import"), "an imported stylesheet");
+    for needle in [
+        "id=\"verdict\"",
+        "NO-GO",
+        "<svg",
+        "@media print",
+        "overflow-wrap:anywhere",
+    ] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    assert!(
+        html.contains("href=\"#rule-DC001\""),
+        "findings link to the rules appendix"
+    );
+    assert!(
+        html.contains("id=\"rule-DC001\""),
+        "the appendix has the anchor"
+    );
+    // Secrets stay redacted: the fixture's key appears only in its `first4…(N chars)` form.
+    assert!(html.contains("ghp_…(40 chars)"), "redacted secret missing");
 }

@@ -9,9 +9,11 @@
 mod coverage;
 pub mod diff;
 pub mod doc;
+pub mod html;
 pub mod markdown;
 pub mod policy;
 mod sections;
+mod svg;
 pub mod view;
 
 use crate::finding::Severity;
@@ -398,6 +400,8 @@ fn redact_all(report: &mut ScanReport) {
 /// The formats of the audit report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditFormat {
+    /// Self-contained HTML.
+    Html,
     /// GitHub-flavoured Markdown.
     Markdown,
 }
@@ -426,6 +430,7 @@ pub fn render(req: &AuditRequest, format: AuditFormat) -> (String, policy::Verdi
     let doc = view::document(&audit);
     let text = match format {
         AuditFormat::Markdown => markdown::render(&doc),
+        AuditFormat::Html => html::render(&doc),
     };
     (text, audit.verdict)
 }
