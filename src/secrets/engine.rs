@@ -197,14 +197,20 @@ fn accepts(
         matched: &data[m.start..m.end],
         line: &data[ls..le],
     };
-    let allowed_by = |lazy| allowlist(lazy).is_ok_and(|a| a.allows(&candidate));
+    passes_allowlists(set, rule, &candidate)
+}
+
+/// Whether no allowlist of `rule` and no global allowlist aimed at it silences `candidate`:
+/// the one test regex matches and file-format detector hits both go through.
+pub(crate) fn passes_allowlists(set: &RuleSet, rule: &Rule, candidate: &Candidate<'_>) -> bool {
+    let allowed_by = |lazy| allowlist(lazy).is_ok_and(|a| a.allows(candidate));
     if rule.allowlists().iter().any(allowed_by) {
         return false;
     }
     !set.global_allowlists().iter().any(|lazy| {
         allowlist(lazy).is_ok_and(|a| {
             (a.target_rules.is_empty() || a.target_rules.iter().any(|t| t == rule.id.as_str()))
-                && a.allows(&candidate)
+                && a.allows(candidate)
         })
     })
 }

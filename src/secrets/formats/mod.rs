@@ -17,7 +17,6 @@ mod structured;
 
 use super::allowlist::Candidate;
 use super::engine::line_bounds;
-use super::rule::allowlist;
 use super::RuleSet;
 pub use detector::{Detector, PathInfo};
 
@@ -131,14 +130,5 @@ fn accepted(
         matched: &data[hit.start..hit.end],
         line: &data[ls..le],
     };
-    let allowed_by = |lazy| allowlist(lazy).is_ok_and(|a| a.allows(&candidate));
-    if rule.allowlists().iter().any(allowed_by) {
-        return false;
-    }
-    !set.global_allowlists().iter().any(|lazy| {
-        allowlist(lazy).is_ok_and(|a| {
-            (a.target_rules.is_empty() || a.target_rules.iter().any(|t| t == rule.id.as_str()))
-                && a.allows(&candidate)
-        })
-    })
+    super::engine::passes_allowlists(set, rule, &candidate)
 }
