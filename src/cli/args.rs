@@ -166,6 +166,9 @@ pub struct ScanArgs {
     /// Print only findings: no summary, no warnings.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// html, markdown and csv: the report date, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
     /// Git source: the full history or the staged change instead of the working tree.
     #[command(flatten)]
     pub git: GitArgs,
@@ -235,14 +238,33 @@ pub enum FormatArg {
     Json,
     /// SARIF 2.1.0, as GitHub code scanning accepts it.
     Sarif,
+    /// The audit report as self-contained HTML (what `preflight report` writes).
+    Html,
+    /// The audit report as GitHub-flavoured Markdown.
+    Markdown,
+    /// The audit report's findings table as CSV.
+    Csv,
 }
 
-impl From<FormatArg> for report::Format {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::Text => report::Format::Text,
-            FormatArg::Json => report::Format::Json,
-            FormatArg::Sarif => report::Format::Sarif,
+impl FormatArg {
+    /// The scan report format; `None` for the audit report formats.
+    pub fn scan_format(self) -> Option<report::Format> {
+        match self {
+            FormatArg::Text => Some(report::Format::Text),
+            FormatArg::Json => Some(report::Format::Json),
+            FormatArg::Sarif => Some(report::Format::Sarif),
+            FormatArg::Html | FormatArg::Markdown | FormatArg::Csv => None,
+        }
+    }
+
+    /// The audit report format; `None` for the scan report formats.
+    pub fn audit_format(self) -> Option<report::audit::AuditFormat> {
+        use report::audit::AuditFormat;
+        match self {
+            FormatArg::Html => Some(AuditFormat::Html),
+            FormatArg::Markdown => Some(AuditFormat::Markdown),
+            FormatArg::Csv => Some(AuditFormat::Csv),
+            FormatArg::Text | FormatArg::Json | FormatArg::Sarif => None,
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod db;
 mod gate;
 pub mod hook;
 pub mod report;
+mod scan_report;
 
 use crate::config;
 use crate::error::{Error, Result};
@@ -68,7 +69,7 @@ pub fn is_broken_pipe(err: &Error) -> bool {
     matches!(err, Error::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-fn scan_with(
+pub(crate) fn scan_with(
     settings: &ScanSettings,
     git: &GitArgs,
     baseline: Option<&Path>,
@@ -168,8 +169,16 @@ fn parse_date(text: &str) -> Result<i64> {
 }
 
 fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
+    let format = match args.format.scan_format() {
+        Some(format) => format,
+        None => return scan_report::run(args, db_dir),
+    };
+    if args.date.is_some() {
+        return Err(Error::Usage(
+            "--date is the date of an html, markdown or csv report".into(),
+        ));
+    }
     let result = scan_with(&args.settings, &args.git, args.baseline.as_deref(), db_dir)?;
-    let format = Format::from(args.format);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let opts = RenderOptions {
         redact: !args.no_redact,
@@ -335,11 +344,16 @@ fn write_file(path: &Path, text: &str) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".preflight-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".preflight-").suffix(".tmp");
+    // A temporary file is private (0600); a report is an ordinary file that others read (the
+    // HTML report is handed on), so it gets the mode a plain create would: 0666 less the umask.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(err)?;
     tmp.write_all(text.as_bytes())
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(err)?;

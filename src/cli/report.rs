@@ -41,6 +41,8 @@ pub enum ReportFormat {
     Html,
     /// GitHub-flavoured Markdown.
     Markdown,
+    /// The findings table as CSV (RFC 4180; formula cells defused).
+    Csv,
 }
 
 impl From<ReportFormat> for AuditFormat {
@@ -48,6 +50,7 @@ impl From<ReportFormat> for AuditFormat {
         match f {
             ReportFormat::Html => AuditFormat::Html,
             ReportFormat::Markdown => AuditFormat::Markdown,
+            ReportFormat::Csv => AuditFormat::Csv,
         }
     }
 }
@@ -66,7 +69,13 @@ pub fn load(path: &Path) -> Result<ScanReport> {
 
 /// The `[policy]` of the named config, or of `./.preflight.toml`, or the default policy.
 pub fn load_policy(explicit: Option<&Path>) -> Result<PolicySection> {
-    let default = Path::new(crate::config::CONFIG_FILE);
+    load_policy_in(explicit, Path::new("."))
+}
+
+/// The `[policy]` of the named config, or of `DIR/.preflight.toml`, or the default policy.
+pub(super) fn load_policy_in(explicit: Option<&Path>, dir: &Path) -> Result<PolicySection> {
+    let default = dir.join(crate::config::CONFIG_FILE);
+    let default = default.as_path();
     let path = match explicit {
         Some(p) => p,
         None if default.is_file() => default,
@@ -111,20 +120,24 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         date: report_date(args.date.as_deref())?,
     };
     let (text, verdict) = audit::render(&req, args.format.into());
-    match &args.output {
-        Some(path) => {
-            write_file(path, &text)?;
-            eprintln!(
-                "preflight: wrote report to {}: {}",
-                path.display(),
-                verdict.reason
-            );
-        }
-        None => write_stdout(&text)?,
-    }
+    emit(&text, args.output.as_deref(), &verdict.reason, false)?;
     Ok(if args.fail_on_no_go && !verdict.go {
         Outcome::Findings
     } else {
         Outcome::Clean
     })
+}
+
+/// Writes a report to `--output` (atomically) or stdout.
+pub(super) fn emit(text: &str, output: Option<&Path>, reason: &str, quiet: bool) -> Result<()> {
+    match output {
+        Some(path) => {
+            write_file(path, text)?;
+            if !quiet {
+                eprintln!("preflight: wrote report to {}: {reason}", path.display());
+            }
+            Ok(())
+        }
+        None => write_stdout(text),
+    }
 }

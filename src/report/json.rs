@@ -28,6 +28,11 @@ pub(super) fn render(result: &ScanResult, opts: &RenderOptions) -> String {
     to_json(&Report::new(result, opts))
 }
 
+/// The JSON report as a value, for the audit report of a scan that just ran.
+pub(super) fn value(result: &ScanResult, opts: &RenderOptions) -> serde_json::Value {
+    serde_json::to_value(Report::new(result, opts)).unwrap_or_default()
+}
+
 #[derive(Serialize)]
 struct Report<'a> {
     schema: &'static str,

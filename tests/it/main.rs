@@ -11,6 +11,7 @@ mod history;
 mod layers;
 mod pins;
 mod report;
+mod report_csv;
 mod scan;
 mod server;
 mod staged;

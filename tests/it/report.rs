@@ -25,7 +25,7 @@ fn fixture_results() -> TestTree {
 
 /// Strips what differs between machines, runs and releases: the scan day, the fixture root,
 /// the rule-set hash and the preflight version.
-fn stable(text: &str) -> String {
+pub fn stable(text: &str) -> String {
     let root = repo().join("fixtures").display().to_string();
     let day = regex::Regex::new(r"Scanned on \| \d{4}-\d{2}-\d{2}").expect("regex");
     let hash = regex::Regex::new(r"`[0-9a-f]{32}`").expect("regex");

@@ -7,6 +7,7 @@
 //! Renderers return strings and never print; the CLI reads the files and writes the output.
 
 mod coverage;
+pub mod csv;
 pub mod diff;
 pub mod doc;
 pub mod html;
@@ -341,6 +342,18 @@ pub struct Input {
 pub fn parse(text: &str) -> Result<ScanReport, String> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    from_value(value)
+}
+
+/// The model of a scan that just ran, built in process from the JSON document the scan would
+/// write (redacted), so that `scan --format html` and `report` on the saved JSON read exactly
+/// the same input.
+pub fn from_result(result: &crate::result::ScanResult) -> Result<ScanReport, String> {
+    from_value(super::json::value(result, &super::RenderOptions::default()))
+}
+
+/// [`parse`] on an already parsed JSON value.
+fn from_value(value: serde_json::Value) -> Result<ScanReport, String> {
     let schema = value.get("schema").and_then(|s| s.as_str());
     let version = value.get("version").and_then(|v| v.as_u64());
     if schema != Some("preflight-report") || version != Some(1) {
@@ -404,6 +417,8 @@ pub enum AuditFormat {
     Html,
     /// GitHub-flavoured Markdown.
     Markdown,
+    /// The findings table as CSV.
+    Csv,
 }
 
 /// What to render: the results, the policy, an optional baseline and the report date.
@@ -427,10 +442,10 @@ pub fn render(req: &AuditRequest, format: AuditFormat) -> (String, policy::Verdi
         diff: req.baseline.map(|b| diff::diff(req.inputs, b)),
         date: req.date.clone(),
     };
-    let doc = view::document(&audit);
     let text = match format {
-        AuditFormat::Markdown => markdown::render(&doc),
-        AuditFormat::Html => html::render(&doc),
+        AuditFormat::Markdown => markdown::render(&view::document(&audit)),
+        AuditFormat::Html => html::render(&view::document(&audit)),
+        AuditFormat::Csv => csv::render(req.inputs, audit.diff.as_ref(), req.baseline),
     };
     (text, audit.verdict)
 }
