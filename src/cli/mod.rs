@@ -5,6 +5,7 @@ pub mod args;
 pub mod db;
 mod gate;
 pub mod hook;
+mod progress;
 pub mod report;
 
 use crate::config;
@@ -73,6 +74,7 @@ fn scan_with(
     git: &GitArgs,
     baseline: Option<&Path>,
     db_dir: Option<&Path>,
+    quiet: bool,
 ) -> Result<ScanResult> {
     if !settings.path.exists() {
         return Err(Error::Usage(format!(
@@ -99,7 +101,14 @@ fn scan_with(
     };
     let ignores = IgnoreSet::load(dir)?;
     let threads = gate::threads(settings.threads);
+    // Staged scans are small by nature (one commit's change): no bar.
+    let (progress, _bar) = match (git.history, git.staged) {
+        (true, _) => progress::start(progress::Unit::Blobs, "scanning history", quiet),
+        (false, false) => progress::start(progress::Unit::Files, "scanning", quiet),
+        (false, true) => (crate::progress::Progress::off(), None),
+    };
     let opts = ScanOptions {
+        progress,
         root: settings.path.clone(),
         threads,
         max_file_size: settings.max_file_size,
@@ -168,7 +177,13 @@ fn parse_date(text: &str) -> Result<i64> {
 }
 
 fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
-    let result = scan_with(&args.settings, &args.git, args.baseline.as_deref(), db_dir)?;
+    let result = scan_with(
+        &args.settings,
+        &args.git,
+        args.baseline.as_deref(),
+        db_dir,
+        args.quiet,
+    )?;
     let format = Format::from(args.format);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let opts = RenderOptions {
@@ -200,7 +215,7 @@ fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
 }
 
 fn run_baseline(args: &BaselineArgs, db_dir: Option<&Path>) -> Result<Outcome> {
-    let result = scan_with(&args.settings, &args.git, None, db_dir)?;
+    let result = scan_with(&args.settings, &args.git, None, db_dir, false)?;
     let opts = RenderOptions {
         redact: true,
         color: false,

@@ -39,6 +39,8 @@ pub struct ScanOptions {
     pub deps: Option<crate::deps::Options>,
     /// Tree scans: how to check compose projects (`None`: not at all).
     pub compose: Option<crate::compose::Options>,
+    /// Counts files (tree) or blobs (history) as they are scanned, for a progress bar.
+    pub progress: crate::progress::Progress,
 }
 
 impl ScanOptions {

@@ -10,6 +10,7 @@ mod git;
 mod history;
 mod layers;
 mod pins;
+mod progress;
 mod report;
 mod scan;
 mod server;
