@@ -136,6 +136,8 @@ fn scan_with(
     let mut result = if git.history {
         let hopts = history_options(settings, git, threads)?;
         scan::history::scan_history(&opts, &hopts, &cfg.rules, &ignores)?
+    } else if git.staged && !git.files.is_empty() {
+        scan::staged::scan_named(&opts, &git.files, &cfg.rules, &ignores)?
     } else if git.staged {
         scan::staged::scan_staged(&opts, &cfg.rules, &ignores)?
     } else {

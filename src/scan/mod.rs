@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
+pub mod files;
 pub mod history;
 pub mod staged;
 pub mod tree;

@@ -11,6 +11,7 @@ mod git;
 mod history;
 mod layers;
 mod pins;
+mod precommit;
 mod progress;
 mod report;
 mod scan;
