@@ -36,6 +36,7 @@ pub mod deps;
 pub mod diag;
 pub mod error;
 pub mod finding;
+pub mod progress;
 pub mod report;
 pub mod result;
 pub mod scan;

@@ -183,6 +183,12 @@ pub struct GitArgs {
     /// Scan only the lines the staged change adds (pre-commit).
     #[arg(long)]
     pub staged: bool,
+    /// With --staged, after PATH: only these files, as the pre-commit framework passes them.
+    /// When every one is staged (a normal commit) their staged lines are scanned; otherwise
+    /// (`pre-commit run --all-files`, files named by hand) each is scanned completely, from the
+    /// work tree.
+    #[arg(value_name = "FILE", requires = "staged")]
+    pub files: Vec<PathBuf>,
     /// History: only commits at or after DATE (2024-01-31, RFC 3339, "2 weeks ago").
     #[arg(long, value_name = "DATE", requires = "history")]
     pub since: Option<String>,

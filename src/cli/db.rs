@@ -111,17 +111,22 @@ pub fn run(cmd: &DbCommand, dir: Option<&Path>) -> Result<Outcome> {
             rustsec_url,
             install,
         } => {
-            let opts = UpdateOptions {
+            eprintln!(
+                "preflight: updating the advisory database in {}",
+                db.root.display()
+            );
+            let (progress, bar) =
+                super::progress::start(super::progress::Unit::Bytes, "downloading", false);
+            let mut opts = UpdateOptions {
                 osv_url: osv_url.clone(),
                 rustsec_url: rustsec_url.clone(),
                 install: install.options(),
                 ..UpdateOptions::default()
             };
-            eprintln!(
-                "preflight: updating the advisory database in {}",
-                db.root.display()
-            );
-            let built = db.update(&opts).map_err(|m| failed("update", m))?;
+            opts.fetch.progress = progress;
+            let built = db.update(&opts);
+            drop(bar);
+            let built = built.map_err(|m| failed("update", m))?;
             Ok(report(&db, &built))
         }
         DbCommand::Import { paths, install } => {

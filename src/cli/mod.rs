@@ -5,6 +5,7 @@ pub mod args;
 pub mod db;
 mod gate;
 pub mod hook;
+mod progress;
 pub mod report;
 mod scan_report;
 
@@ -74,6 +75,7 @@ pub(crate) fn scan_with(
     git: &GitArgs,
     baseline: Option<&Path>,
     db_dir: Option<&Path>,
+    quiet: bool,
 ) -> Result<ScanResult> {
     if !settings.path.exists() {
         return Err(Error::Usage(format!(
@@ -100,7 +102,14 @@ pub(crate) fn scan_with(
     };
     let ignores = IgnoreSet::load(dir)?;
     let threads = gate::threads(settings.threads);
+    // Staged scans are small by nature (one commit's change): no bar.
+    let (progress, _bar) = match (git.history, git.staged) {
+        (true, _) => progress::start(progress::Unit::Blobs, "scanning history", quiet),
+        (false, false) => progress::start(progress::Unit::Files, "scanning", quiet),
+        (false, true) => (crate::progress::Progress::off(), None),
+    };
     let opts = ScanOptions {
+        progress,
         root: settings.path.clone(),
         threads,
         max_file_size: settings.max_file_size,
@@ -128,6 +137,8 @@ pub(crate) fn scan_with(
     let mut result = if git.history {
         let hopts = history_options(settings, git, threads)?;
         scan::history::scan_history(&opts, &hopts, &cfg.rules, &ignores)?
+    } else if git.staged && !git.files.is_empty() {
+        scan::staged::scan_named(&opts, &git.files, &cfg.rules, &ignores)?
     } else if git.staged {
         scan::staged::scan_staged(&opts, &cfg.rules, &ignores)?
     } else {
@@ -178,7 +189,13 @@ fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
             "--date is the date of an html, markdown or csv report".into(),
         ));
     }
-    let result = scan_with(&args.settings, &args.git, args.baseline.as_deref(), db_dir)?;
+    let result = scan_with(
+        &args.settings,
+        &args.git,
+        args.baseline.as_deref(),
+        db_dir,
+        args.quiet,
+    )?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let opts = RenderOptions {
         redact: !args.no_redact,
@@ -209,7 +226,7 @@ fn run_scan(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
 }
 
 fn run_baseline(args: &BaselineArgs, db_dir: Option<&Path>) -> Result<Outcome> {
-    let result = scan_with(&args.settings, &args.git, None, db_dir)?;
+    let result = scan_with(&args.settings, &args.git, None, db_dir, false)?;
     let opts = RenderOptions {
         redact: true,
         color: false,

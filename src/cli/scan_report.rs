@@ -30,7 +30,13 @@ pub fn run(args: &ScanArgs, db_dir: Option<&Path>) -> Result<Outcome> {
         settings.path.as_path()
     };
     let policy = load_policy_in(settings.config.as_deref(), dir)?;
-    let result = super::scan_with(settings, &args.git, args.baseline.as_deref(), db_dir)?;
+    let result = super::scan_with(
+        settings,
+        &args.git,
+        args.baseline.as_deref(),
+        db_dir,
+        args.quiet,
+    )?;
     let report = audit::from_result(&result).map_err(Error::Usage)?;
     let inputs = [Input {
         file: "(this scan, not saved)".into(),

@@ -23,7 +23,7 @@ pub fn scan_history(
         revision_id: hist.head_commit.clone(),
         branch: hist.head_branch.clone(),
     });
-    let out = secrets::history::scan(hist, hopts, rules, &|p| opts.excluded(p));
+    let out = secrets::history::scan(hist, hopts, rules, &|p| opts.excluded(p), &opts.progress);
     Ok(finish(
         opts,
         rules,

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
+pub mod files;
 pub mod history;
 pub mod staged;
 pub mod tree;
@@ -39,6 +40,8 @@ pub struct ScanOptions {
     pub deps: Option<crate::deps::Options>,
     /// Tree scans: how to check compose projects (`None`: not at all).
     pub compose: Option<crate::compose::Options>,
+    /// Counts files (tree) or blobs (history) as they are scanned, for a progress bar.
+    pub progress: crate::progress::Progress,
 }
 
 impl ScanOptions {

@@ -62,8 +62,11 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
         |path| opts.excluded(path) || (secrets_skip(path) && !wanted(path)),
         wanted,
         |event| match (event, &secrets) {
-            (Event::Blob(blob), Some(s)) => s.scan(blob),
-            (Event::Blob(_), None) => {}
+            (Event::Blob(blob), Some(s)) => {
+                s.scan(blob);
+                opts.progress.advance(1);
+            }
+            (Event::Blob(_), None) => opts.progress.advance(1),
             // Without the secret scanner, files no scanner wants are not "excluded": nobody
             // asked for them.
             (event, _) => {

@@ -5,6 +5,7 @@
 
 use super::{scan_blob, RuleSet};
 use crate::finding::{fingerprint, CommitInfo, Finding, Fingerprint, Occurrence, Provenance};
+use crate::progress::Progress;
 use crate::result::ScanStats;
 use crate::scanned::Scanned;
 use crate::source::history::{self, BlobId, CommitMeta, History, HistoryOptions};
@@ -31,6 +32,7 @@ pub fn scan(
     hopts: &HistoryOptions,
     rules: &RuleSet,
     excluded_path: &dyn Fn(&str) -> bool,
+    progress: &Progress,
 ) -> Scanned {
     let mut excluded = 0u64;
     for blob in &mut hist.blobs {
@@ -42,6 +44,7 @@ pub fn scan(
         excluded += u64::from(!keep);
         keep
     });
+    progress.add_total(hist.blobs.len() as u64);
     let hits: Mutex<Vec<Hit>> = Mutex::new(Vec::new());
     let inline = AtomicU64::new(0);
     let (blob_stats, problems) = history::for_each_blob(&hist, hopts, |blob, data| {
@@ -52,6 +55,7 @@ pub fn scan(
                 None => paths.push((&o.path, vec![o.commit])),
             }
         }
+        progress.advance(1);
         let Some((first, _)) = paths.first() else {
             return;
         };

@@ -6,6 +6,7 @@ pub mod fs;
 pub mod git;
 pub mod history;
 pub mod staged;
+pub mod staged_paths;
 #[cfg(test)]
 pub(crate) mod testgit;
 pub mod workspace;

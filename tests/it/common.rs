@@ -40,6 +40,13 @@ impl TestTree {
         tree
     }
 
+    /// Copies `fixtures/<name>` into `<rel>` inside this tree (to combine several fixtures).
+    pub fn add_fixture(&self, name: &str, rel: &str) {
+        let target = self.path().join(rel);
+        std::fs::create_dir_all(&target).expect("mkdir");
+        copy_dir(&repo().join("fixtures").join(name), &target);
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

@@ -112,6 +112,7 @@ fn update_downloads_fetches_and_builds_the_index() {
     let db = tempfile::tempdir().expect("tempdir");
     let run = update(db.path(), &up);
     assert_eq!(run.code, 0, "{}", run.render());
+    crate::progress::assert_no_progress(&run);
     let run = status(db.path());
     assert_eq!(run.code, 0, "{}", run.render());
     assert!(run.stdout.contains("records:  12"), "{}", run.stdout);

@@ -10,6 +10,7 @@ fn quick() -> FetchOptions {
     FetchOptions {
         connect_timeout: Duration::from_secs(5),
         timeout: Duration::from_secs(30),
+        ..FetchOptions::default()
     }
 }
 
@@ -151,6 +152,7 @@ fn silent_servers_time_out() {
     let opts = FetchOptions {
         connect_timeout: Duration::from_secs(1),
         timeout: Duration::from_secs(1),
+        ..FetchOptions::default()
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let dest = dir.path().join("x.zip");

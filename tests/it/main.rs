@@ -1,5 +1,6 @@
 //! Integration tests: run the `preflight` binary on fixture trees and snapshot its outputs.
 
+mod browser;
 mod cli;
 mod common;
 mod compose;
@@ -10,6 +11,8 @@ mod git;
 mod history;
 mod layers;
 mod pins;
+mod precommit;
+mod progress;
 mod report;
 mod report_csv;
 mod scan;

@@ -327,5 +327,6 @@ pub fn scan_fetch_options() -> FetchOptions {
     FetchOptions {
         connect_timeout: Duration::from_secs(5),
         timeout: Duration::from_secs(120),
+        ..FetchOptions::default()
     }
 }

@@ -142,6 +142,7 @@ fn write_part(
     // Read the header rather than content_length(): the latter is only a body size hint.
     let expected = header(&response, CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());
     let mut file = File::create(part).map_err(io_err)?;
+    opts.progress.add_total(expected.unwrap_or(0));
     let mut buf = vec![0u8; 64 * 1024];
     let mut received: u64 = 0;
     loop {
@@ -153,6 +154,7 @@ fn write_part(
         };
         file.write_all(&buf[..n]).map_err(io_err)?;
         received += n as u64;
+        opts.progress.advance(n as u64);
     }
     if let Some(expected) = expected.filter(|&e| e != received) {
         return Err(FetchError::Truncated {

@@ -20,6 +20,8 @@ pub struct FetchOptions {
     pub connect_timeout: Duration,
     /// Upper bound for a whole operation, from connecting until the last byte is stored.
     pub timeout: Duration,
+    /// Counts the bytes downloaded (and the lengths announced), for a progress bar.
+    pub progress: crate::progress::Progress,
 }
 
 impl Default for FetchOptions {
@@ -27,6 +29,7 @@ impl Default for FetchOptions {
         FetchOptions {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(300),
+            progress: crate::progress::Progress::off(),
         }
     }
 }
