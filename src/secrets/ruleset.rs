@@ -8,19 +8,47 @@ use crate::finding::Category;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::OnceLock;
 
+/// For each keyword, the length of its longest proper suffix that is a proper prefix of another
+/// keyword (0 if none).
+fn keyword_overlaps(keywords: &[String]) -> Vec<usize> {
+    let mut prefixes: std::collections::HashMap<&[u8], Vec<usize>> = Default::default();
+    for (i, k) in keywords.iter().enumerate() {
+        for len in 1..k.len() {
+            prefixes.entry(&k.as_bytes()[..len]).or_default().push(i);
+        }
+    }
+    keywords
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let b = k.as_bytes();
+            (1..b.len())
+                .rev()
+                .find(|&len| {
+                    prefixes
+                        .get(&b[b.len() - len..])
+                        .is_some_and(|owners| owners.iter().any(|&o| o != i))
+                })
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
 /// Rules plus the prefilter over their keywords.
 #[derive(Debug)]
 pub struct RuleSet {
     rules: Vec<Rule>,
     global: Vec<LazyAllowlist>,
     /// Keyword patterns, and for each the rules that listed it.
-    keywords: Vec<String>,
+    pub(crate) keywords: Vec<String>,
     keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords: they run on every file.
     always: Vec<usize>,
     /// Rules with a file-format detector, run by `formats::detect`.
     detectors: Vec<usize>,
     automaton: OnceLock<Option<AhoCorasick>>,
+    /// Per keyword: how far before a hit's end the next search must resume (`resume_from`).
+    overlaps: OnceLock<Vec<usize>>,
 }
 
 impl RuleSet {
@@ -80,6 +108,7 @@ impl RuleSet {
             always,
             detectors,
             automaton: OnceLock::new(),
+            overlaps: OnceLock::new(),
         }
     }
 
@@ -145,6 +174,19 @@ impl RuleSet {
                     .ok()
             })
             .as_ref()
+    }
+
+    /// Where to resume the keyword search after a hit of pattern `p` at `start..end`: just past
+    /// the start would find every keyword beginning inside the hit, but only those that run past
+    /// its end are new (the ones inside it are implied, `rules_of_keyword`), and such a keyword
+    /// begins with a suffix of the hit. So resume at the longest suffix that starts a keyword, and
+    /// skip over repeats of the hit itself (a run of `a`s against a 22-`A` keyword was 87,000
+    /// searches on the bench tree): those trigger the same rules on the same line.
+    pub fn resume_from(&self, p: usize, start: usize, end: usize) -> usize {
+        let back = self
+            .overlaps
+            .get_or_init(|| keyword_overlaps(&self.keywords));
+        end.saturating_sub(back[p]).max(start + 1)
     }
 
     /// Whether a global path-only allowlist excludes this whole file (checked before reading it).
