@@ -107,26 +107,77 @@ fn windows(
     let Some(ac) = set.automaton() else {
         return out;
     };
-    // Per rule: whether it applies to this path (checked once), and its open window.
-    let mut applies: Vec<Option<bool>> = Vec::new();
-    let mut open: Vec<Option<(usize, usize)>> = Vec::new();
-    // Leftmost-longest finds the longest keyword at each start; resuming one byte after the
-    // start (not after the end) also finds keywords that begin inside it and run past its end
+    SCRATCH.with(|cell| {
+        let mut scratch = cell.borrow_mut();
+        scratch.prepare(set.rules().len());
+        keyword_windows(set, ac, path, data, &mut scratch, &mut out);
+        scratch.reset();
+    });
+    out
+}
+
+/// Per-rule state of one `windows` call, kept per thread and reset entry by entry: allocating
+/// and zeroing it per blob cost O(rules) on every file and decoded segment, which grew with the
+/// provider catalogue; resetting only the rules a blob touched costs O(hits).
+#[derive(Default)]
+struct Scratch {
+    /// Per rule: 0 not yet checked, 1 applies to this path, 2 does not.
+    applies: Vec<u8>,
+    /// Per rule: its open window.
+    open: Vec<Option<(usize, usize)>>,
+    /// Rules whose entries are set.
+    touched: Vec<usize>,
+}
+
+impl Scratch {
+    fn prepare(&mut self, rules: usize) {
+        if self.applies.len() != rules {
+            self.applies = vec![0; rules];
+            self.open = vec![None; rules];
+            self.touched.clear();
+        }
+    }
+
+    fn reset(&mut self) {
+        for &r in &self.touched {
+            self.applies[r] = 0;
+            self.open[r] = None;
+        }
+        self.touched.clear();
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// The keyword-driven part of `windows`: one automaton pass, windows merged per rule.
+fn keyword_windows(
+    set: &RuleSet,
+    ac: &aho_corasick::AhoCorasick,
+    path: &str,
+    data: &[u8],
+    scratch: &mut Scratch,
+    out: &mut Vec<(usize, usize, usize)>,
+) {
+    // Leftmost-longest finds the longest keyword at each start; resuming inside the hit (not
+    // after its end) also finds keywords that begin inside it and run past its end
     // (`begin private key` / `private key-----`). Keywords nested inside it are implied by it.
     let mut at = 0;
     while let Some(hit) = ac.find(aho_corasick::Input::new(data).span(at..data.len())) {
-        at = hit.start() + 1;
-        if applies.is_empty() {
-            applies = vec![None; set.rules().len()];
-            open = vec![None; set.rules().len()];
-        }
+        at = set.resume_from(hit.pattern().as_usize(), hit.start(), hit.end());
         for &r in set.rules_of_keyword(hit.pattern().as_usize()) {
-            let rule = set.rule(r);
-            if !*applies[r].get_or_insert_with(|| rule.applies_to(path) && !rule.is_path_only()) {
+            if scratch.applies[r] == 0 {
+                let rule = set.rule(r);
+                let ok = rule.applies_to(path) && !rule.is_path_only();
+                scratch.applies[r] = if ok { 1 } else { 2 };
+                scratch.touched.push(r);
+            }
+            if scratch.applies[r] != 1 {
                 continue;
             }
-            let (ws, we) = window_around(data, hit.start(), hit.end(), rule.multiline);
-            match &mut open[r] {
+            let (ws, we) = window_around(data, hit.start(), hit.end(), set.rule(r).multiline);
+            match &mut scratch.open[r] {
                 Some((_, end)) if ws <= *end => *end = (*end).max(we),
                 slot => {
                     if let Some((s, e)) = slot.replace((ws, we)) {
@@ -136,12 +187,11 @@ fn windows(
             }
         }
     }
-    out.extend(
-        open.iter()
-            .enumerate()
-            .filter_map(|(r, w)| w.map(|(s, e)| (r, s, e))),
-    );
-    out
+    for &r in &scratch.touched {
+        if let Some((s, e)) = scratch.open[r] {
+            out.push((r, s, e));
+        }
+    }
 }
 
 /// The line around a keyword hit, bounded on long lines; multi-line rules reach further down.
@@ -289,6 +339,27 @@ mod tests {
             .map(|m| set.rule(m.rule).id.as_str())
             .collect();
         assert_eq!(ids, ["one", "two"]);
+    }
+
+    #[test]
+    fn a_run_of_one_keyword_is_searched_once_per_keyword_length() {
+        let set = set_of(
+            "[[rules]]\nid = \"run\"\nregex = 'AAAAAAAA[0-9]{4}'\nkeywords = [\"aaaaaaaa\"]\n\
+             [[rules]]\nid = \"auth\"\nregex = 'auth=[0-9]{4}'\nkeywords = [\"auth\"]\n",
+        );
+        let kw = |k: &str| set.keywords.iter().position(|q| q == k).expect("keyword");
+        // "aaaaaaaa" ends in "a", which starts "auth": resume one byte before the end.
+        assert_eq!(set.resume_from(kw("aaaaaaaa"), 10, 18), 17);
+        assert_eq!(set.resume_from(kw("auth"), 0, 4), 4); // no suffix of "auth" starts a keyword
+        let mut data = b"x ".to_vec();
+        data.extend(std::iter::repeat_n(b'a', 300));
+        data.extend(b"uth=1234 AAAAAAAAAAAA5678\n");
+        let ids: Vec<&str> = scan_text(&set, "f.txt", None, &data)
+            .matches
+            .iter()
+            .map(|m| set.rule(m.rule).id.as_str())
+            .collect();
+        assert_eq!(ids, ["auth", "run"]);
     }
 
     #[test]

@@ -6,7 +6,34 @@ use super::toml::RulesFile;
 use crate::catalog::RuleMeta;
 use crate::finding::Category;
 use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
 use std::sync::OnceLock;
+
+/// For each keyword, the length of its longest proper suffix that is a proper prefix of another
+/// keyword (0 if none).
+fn keyword_overlaps(keywords: &[String]) -> Vec<usize> {
+    let mut prefixes: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    for (i, k) in keywords.iter().enumerate() {
+        for len in 1..k.len() {
+            prefixes.entry(&k.as_bytes()[..len]).or_default().push(i);
+        }
+    }
+    keywords
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let b = k.as_bytes();
+            (1..b.len())
+                .rev()
+                .find(|&len| {
+                    prefixes
+                        .get(&b[b.len() - len..])
+                        .is_some_and(|owners| owners.iter().any(|&o| o != i))
+                })
+                .unwrap_or(0)
+        })
+        .collect()
+}
 
 /// Rules plus the prefilter over their keywords.
 #[derive(Debug)]
@@ -14,27 +41,36 @@ pub struct RuleSet {
     rules: Vec<Rule>,
     global: Vec<LazyAllowlist>,
     /// Keyword patterns, and for each the rules that listed it.
-    keywords: Vec<String>,
+    pub(crate) keywords: Vec<String>,
     keyword_rules: Vec<Vec<usize>>,
     /// Rules without keywords: they run on every file.
     always: Vec<usize>,
     /// Rules with a file-format detector, run by `formats::detect`.
     detectors: Vec<usize>,
     automaton: OnceLock<Option<AhoCorasick>>,
+    /// Per keyword: how far before a hit's end the next search must resume (`resume_from`).
+    overlaps: OnceLock<Vec<usize>>,
 }
 
 impl RuleSet {
     /// Builds a set; later rules with the same id replace earlier ones.
     pub fn new(rules: Vec<Rule>, global: Vec<LazyAllowlist>) -> RuleSet {
+        // Hash lookups, not scans: with ~750 rules and ~950 keywords the quadratic versions were
+        // most of a 10-file scan's start-up.
         let mut unique: Vec<Rule> = Vec::with_capacity(rules.len());
+        let mut by_id: HashMap<String, usize> = HashMap::with_capacity(rules.len());
         for rule in rules {
-            match unique.iter_mut().find(|r| r.id == rule.id) {
-                Some(slot) => *slot = rule,
-                None => unique.push(rule),
+            match by_id.get(rule.id.as_str()) {
+                Some(&slot) => unique[slot] = rule,
+                None => {
+                    by_id.insert(rule.id.as_str().to_string(), unique.len());
+                    unique.push(rule);
+                }
             }
         }
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut keyword_index: HashMap<String, usize> = HashMap::new();
         let mut always = Vec::new();
         let mut detectors = Vec::new();
         for (i, rule) in unique.iter().enumerate() {
@@ -46,10 +82,11 @@ impl RuleSet {
                 always.push(i);
             }
             for kw in &rule.keywords {
-                match keywords.iter().position(|k| k == kw) {
-                    Some(p) if !keyword_rules[p].contains(&i) => keyword_rules[p].push(i),
+                match keyword_index.get(kw) {
+                    Some(&p) if !keyword_rules[p].contains(&i) => keyword_rules[p].push(i),
                     Some(_) => {}
                     None => {
+                        keyword_index.insert(kw.clone(), keywords.len());
                         keywords.push(kw.clone());
                         keyword_rules.push(vec![i]);
                     }
@@ -57,16 +94,22 @@ impl RuleSet {
             }
         }
         // A leftmost-longest search reports `github_token` but not the `token` inside it: let each
-        // keyword also trigger the rules of every keyword it contains.
+        // keyword also trigger the rules of every keyword it contains (found by looking up each
+        // of its substrings).
         let keyword_rules = keywords
             .iter()
             .map(|k| {
-                let mut rules: Vec<usize> = keywords
-                    .iter()
-                    .zip(&keyword_rules)
-                    .filter(|(q, _)| k.contains(q.as_str()))
-                    .flat_map(|(_, r)| r.iter().copied())
-                    .collect();
+                let mut rules: Vec<usize> = Vec::new();
+                for start in 0..k.len() {
+                    for end in start + 1..=k.len() {
+                        let Some(sub) = k.get(start..end) else {
+                            continue;
+                        };
+                        if let Some(&q) = keyword_index.get(sub) {
+                            rules.extend_from_slice(&keyword_rules[q]);
+                        }
+                    }
+                }
                 rules.sort_unstable();
                 rules.dedup();
                 rules
@@ -80,6 +123,7 @@ impl RuleSet {
             always,
             detectors,
             automaton: OnceLock::new(),
+            overlaps: OnceLock::new(),
         }
     }
 
@@ -145,6 +189,19 @@ impl RuleSet {
                     .ok()
             })
             .as_ref()
+    }
+
+    /// Where to resume the keyword search after a hit of pattern `p` at `start..end`: just past
+    /// the start would find every keyword beginning inside the hit, but only those that run past
+    /// its end are new (the ones inside it are implied, `rules_of_keyword`), and such a keyword
+    /// begins with a suffix of the hit. So resume at the longest suffix that starts a keyword, and
+    /// skip over repeats of the hit itself (a run of `a`s against a 22-`A` keyword was 87,000
+    /// searches on the bench tree): those trigger the same rules on the same line.
+    pub fn resume_from(&self, p: usize, start: usize, end: usize) -> usize {
+        let back = self
+            .overlaps
+            .get_or_init(|| keyword_overlaps(&self.keywords));
+        end.saturating_sub(back[p]).max(start + 1)
     }
 
     /// Whether a global path-only allowlist excludes this whole file (checked before reading it).

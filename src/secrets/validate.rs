@@ -369,6 +369,42 @@ mod tests {
         assert!(!Validator::GcpServiceAccountBase64.check(user.as_bytes()));
     }
 
+    /// Each validator guards an embedded rule, and each such rule proves it with a false positive
+    /// its regex matches but its check rejects (a broken checksum, not merely a short value).
+    #[test]
+    fn embedded_rules_use_every_validator_with_a_failing_negative() {
+        let set = crate::secrets::defaults::rule_set().expect("embedded rules");
+        let mut used = Vec::new();
+        for rule in set.rules() {
+            let Some(v) = rule.validator else { continue };
+            used.push(v.name());
+            let Some(Ok(re)) = rule.regex() else {
+                panic!("{}: validator without a regex", rule.id)
+            };
+            let rejected = rule.false_positives.iter().any(|fp| {
+                re.captures_iter(fp.as_bytes()).any(|c| {
+                    let secret = match rule.secret_group {
+                        Some(g) => c.get(g),
+                        None => (1..c.len()).find_map(|g| c.get(g)),
+                    };
+                    secret.is_some_and(|m| !v.check(m.as_bytes()))
+                })
+            });
+            assert!(
+                rejected,
+                "{}: no false positive fails its {} check",
+                rule.id,
+                v.name()
+            );
+        }
+        for name in Validator::NAMES {
+            assert!(
+                used.contains(name),
+                "no embedded rule uses validator {name}"
+            );
+        }
+    }
+
     #[test]
     fn every_name_resolves() {
         for name in Validator::NAMES {

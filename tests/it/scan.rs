@@ -9,7 +9,12 @@ fn snap(name: &str, text: &str) {
 
 /// Secret-shaped values built at run time, so that this file holds none.
 fn token(prefix: &str, body: &str, n: usize) -> String {
-    format!("{prefix}{}", &body.repeat(n / body.len() + 1)[..n])
+    let body = body.repeat(n / body.len() + 1);
+    if matches!(prefix, "ghp_" | "npm_") && n == 36 {
+        // Their rules check the CRC32 suffix (`secrets::validate`): give them a valid one.
+        return preflight::secrets::validate::crc32_token(prefix, &body[..30]);
+    }
+    format!("{prefix}{}", &body[..n])
 }
 
 #[test]
