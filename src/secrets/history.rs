@@ -3,7 +3,8 @@
 //! commit that first introduced its secret at its path, with the later commits and other paths
 //! that carry it.
 
-use super::{scan_blob, RuleSet};
+use super::fresh::FreshScanner;
+use super::RuleSet;
 use crate::finding::{fingerprint, CommitInfo, Finding, Fingerprint, Occurrence, Provenance};
 use crate::progress::Progress;
 use crate::result::ScanStats;
@@ -47,7 +48,13 @@ pub fn scan(
     progress.add_total(hist.blobs.len() as u64);
     let hits: Mutex<Vec<Hit>> = Mutex::new(Vec::new());
     let inline = AtomicU64::new(0);
-    let (blob_stats, problems) = history::for_each_blob(&hist, hopts, |blob, data| {
+    let fresh = FreshScanner::new(
+        rules,
+        hist.blobs
+            .iter()
+            .filter_map(|b| b.occurrences.first().map(|o| &o.path)),
+    );
+    let (blob_stats, problems) = history::for_each_blob(&hist, hopts, |blob, content| {
         let mut paths: Vec<(&Arc<str>, Vec<u32>)> = Vec::new();
         for o in &blob.occurrences {
             match paths.iter_mut().find(|(p, _)| **p == o.path) {
@@ -57,9 +64,14 @@ pub fn scan(
         }
         progress.advance(1);
         let Some((first, _)) = paths.first() else {
-            return;
+            return false;
         };
-        let found = scan_blob(rules, first, None, data);
+        let delta = content
+            .fresh
+            .zip(content.base)
+            .and_then(|(ranges, base)| base.occurrences.first().map(|o| (ranges, &o.path)));
+        let found = fresh.scan(first, content.data, delta);
+        let any = !found.findings.is_empty();
         inline.fetch_add(found.suppressed_inline, Relaxed);
         let mut out = Vec::new();
         for f in found.findings {
@@ -70,6 +82,7 @@ pub fn scan(
         if !out.is_empty() {
             lock(&hits).extend(out);
         }
+        any
     });
     let hits = into_inner(hits);
     let findings = attribute(&hist, rules, hits);

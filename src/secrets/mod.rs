@@ -9,6 +9,7 @@ pub mod engine;
 pub mod entropy;
 pub mod examples;
 pub mod formats;
+pub mod fresh;
 pub mod history;
 pub mod pattern;
 pub mod providers;

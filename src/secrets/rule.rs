@@ -61,6 +61,37 @@ pub enum Tier {
     Specific,
 }
 
+/// Whether a regex looks meant to match across lines: a `\n` outside a negated class (`[^\n]`
+/// keeps a match on its line), `(?s`, or a PEM armour line. Multi-line rules get windows far
+/// past their keyword's line, so a false yes costs speed.
+fn spans_lines(regex: &str) -> bool {
+    let mut kept = String::with_capacity(regex.len());
+    let mut chars = regex.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            kept.push(c);
+            kept.extend(chars.next());
+        } else if c == '[' && chars.peek() == Some(&'^') {
+            // Skip the negated class; a `]` right after `[^` is a literal.
+            chars.next();
+            let mut first = true;
+            while let Some(d) = chars.next() {
+                match d {
+                    '\\' => {
+                        chars.next();
+                    }
+                    ']' if !first => break,
+                    _ => {}
+                }
+                first = false;
+            }
+        } else {
+            kept.push(c);
+        }
+    }
+    kept.contains("\\n") || kept.contains("(?s") || kept.contains("-----")
+}
+
 /// One secret rule.
 #[derive(Debug)]
 pub struct Rule {
@@ -144,11 +175,9 @@ impl Rule {
         let mut allowlists: Vec<LazyAllowlist> =
             def.allowlists.into_iter().map(Lazy::new).collect();
         allowlists.extend(def.allowlist.map(Lazy::new));
-        let multiline = def.multiline.unwrap_or_else(|| {
-            def.regex
-                .as_deref()
-                .is_some_and(|r| r.contains("\\n") || r.contains("(?s") || r.contains("-----"))
-        });
+        let multiline = def
+            .multiline
+            .unwrap_or_else(|| def.regex.as_deref().is_some_and(spans_lines));
         let generic = def.tags.iter().any(|t| t == "generic");
         let tier = if generic {
             Tier::Generic
@@ -223,6 +252,11 @@ impl Rule {
         }
     }
 
+    /// Whether the rule only applies to some paths.
+    pub fn has_path_filter(&self) -> bool {
+        self.path.is_some()
+    }
+
     /// Whether the rule has a path filter and no regex: the file itself is the finding.
     pub fn is_path_only(&self) -> bool {
         self.regex.is_none() && self.path.is_some() && self.detector.is_none()
@@ -253,6 +287,16 @@ impl Rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_newline_only_in_a_negated_class_keeps_a_rule_on_its_line() {
+        assert!(!spans_lines(r"deepseek[^\r\n]{0,80}?(sk-[a-f0-9]{32})"));
+        assert!(!spans_lines(r"x[^]\n]y"));
+        assert!(spans_lines(r"-----BEGIN RSA PRIVATE KEY-----"));
+        assert!(spans_lines(r"(?s)a.*b"));
+        assert!(spans_lines(r"key:\n\s+value"));
+        assert!(spans_lines(r"[^a]\n"));
+    }
 
     fn def(id: &str, regex: &str) -> RuleDef {
         RuleDef {

@@ -7,7 +7,9 @@
 //! order ([`read`]). This module reads git only through gix; it knows nothing of rules or
 //! findings, and it does not read the working tree or the index (see `staged`).
 
+mod delta;
 mod introduce;
+mod pack;
 mod pool;
 mod read;
 mod starts;
@@ -114,6 +116,9 @@ pub struct BlobStats {
     pub scanned: u64,
     /// Their total size in bytes.
     pub bytes: u64,
+    /// Bytes handed to the visitor as fresh: whole blobs, and the ranges of deltas that their
+    /// base did not supply.
+    pub fresh_bytes: u64,
     /// Blobs not visited because they look binary.
     pub skipped_binary: u64,
     /// Blobs not visited because they exceed `max_blob_size`.
@@ -150,13 +155,31 @@ pub fn enumerate(path: &Path, opts: &HistoryOptions) -> Result<History, Error> {
     })
 }
 
+/// A blob's content as [`for_each_blob`] hands it over.
+#[derive(Debug, Clone, Copy)]
+pub struct BlobContent<'a> {
+    /// The whole content.
+    pub data: &'a [u8],
+    /// For a blob stored as a delta of another history blob: the byte ranges its base did not
+    /// supply (sorted; an empty range marks a seam between copies from different places of the
+    /// base). A visitor may judge only these, widened to the context it needs: the rest was
+    /// visited in the base. `None`: judge the whole content.
+    pub fresh: Option<&'a [std::ops::Range<usize>]>,
+    /// With `fresh`: the blob it is a delta of.
+    pub base: Option<&'a HistoryBlob>,
+}
+
 /// Reads every blob of `history` once, in parallel on `opts.threads` threads, calling `visit`
 /// (from worker threads) with the blob and its content.
+///
+/// `visit` returns whether it found something in the blob: blobs stored as deltas of such a
+/// blob are then visited again, whole (as are deltas of blobs that could not be visited), so
+/// that content a delta copied is judged in its own place too.
 ///
 /// Binary blobs (see [`super::looks_binary`]) and blobs over `opts.max_blob_size` are skipped and
 /// counted, not visited. Missing or corrupt objects become warnings naming the object id, and
 /// reading goes on. Each worker holds one blob's content at a time.
-pub fn for_each_blob<V: Fn(&HistoryBlob, &[u8]) + Sync>(
+pub fn for_each_blob<V: Fn(&HistoryBlob, BlobContent<'_>) -> bool + Sync>(
     history: &History,
     opts: &HistoryOptions,
     visit: V,

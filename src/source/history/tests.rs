@@ -43,8 +43,11 @@ type Visited = Vec<(gix::ObjectId, Vec<u8>)>;
 /// Every blob's content as read by `for_each_blob`, with the warnings.
 fn read_all(h: &History) -> (BlobStats, Vec<Diagnostic>, Visited) {
     let seen = Mutex::new(Vec::new());
-    let (stats, notes) = for_each_blob(h, &all(), |blob, data| {
-        seen.lock().expect("lock").push((blob.id, data.to_vec()));
+    let (stats, notes) = for_each_blob(h, &all(), |blob, content| {
+        seen.lock()
+            .expect("lock")
+            .push((blob.id, content.data.to_vec()));
+        false
     });
     (stats, notes, seen.into_inner().expect("lock"))
 }
@@ -456,7 +459,7 @@ fn binary_and_large_blobs_are_counted_not_visited() {
         max_blob_size: 1000,
         ..all()
     };
-    let (stats, notes) = for_each_blob(&h, &opts, |_, _| {});
+    let (stats, notes) = for_each_blob(&h, &opts, |_, _| false);
     // Too large is a gap the scan reports; binary content is not.
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(notes[0].message.contains("larger than --max-file-size"));
@@ -464,6 +467,7 @@ fn binary_and_large_blobs_are_counted_not_visited() {
     let expected = BlobStats {
         scanned: 1,
         bytes: 5,
+        fresh_bytes: 5,
         skipped_binary: 1,
         skipped_too_large: 1,
     };
@@ -522,7 +526,7 @@ fn many_commits_and_blobs_are_split_across_threads_with_the_same_result() {
             .ends_with(&format!("/f{}.txt", &commit[1..].trim_start_matches('0'))));
     }
     assert_eq!(h2.head.len(), 300);
-    let (stats, notes) = for_each_blob(&h2, &all(), |_, _| {});
+    let (stats, notes) = for_each_blob(&h2, &all(), |_, _| false);
     assert_eq!((stats.scanned, notes.len()), (300, 0));
 }
 
@@ -540,7 +544,7 @@ fn timing_on_the_benchmark_corpus() {
     let h = enumerate(path, &opts).expect("enumerate");
     let enumerated = start.elapsed();
     let start = std::time::Instant::now();
-    let (stats, notes) = for_each_blob(&h, &opts, |_, _| {});
+    let (stats, notes) = for_each_blob(&h, &opts, |_, _| false);
     let read = start.elapsed();
     eprintln!(
         "enumerate: {enumerated:?} ({} commits, {} blobs, {} occurrences); for_each_blob: {read:?} {stats:?}, {} notes",
@@ -549,4 +553,72 @@ fn timing_on_the_benchmark_corpus() {
         h.blobs.iter().map(|b| b.occurrences.len()).sum::<usize>(),
         notes.len()
     );
+}
+
+/// A repository whose two versions of one large file are packed, one as a delta of the other.
+fn packed_versions() -> (Repo, String, String) {
+    let repo = Repo::new();
+    let lines: Vec<String> = (0..400)
+        .map(|n| format!("line {n} of a long file\n"))
+        .collect();
+    repo.write("big.txt", &lines.concat());
+    repo.commit("v1");
+    let mut changed = lines.clone();
+    changed[200] = "a new line in the middle\n".into();
+    repo.write("big.txt", &changed.concat());
+    repo.commit("v2");
+    repo.git(&["repack", "-a", "-d", "-f", "-q"]);
+    (repo, lines.concat(), changed.concat())
+}
+
+#[test]
+fn a_delta_is_visited_with_the_ranges_its_base_did_not_supply() {
+    let (repo, v1, v2) = packed_versions();
+    let h = history(&repo.path(), &all());
+    let seen = Mutex::new(Vec::new());
+    let (stats, notes) = for_each_blob(&h, &all(), |_, content| {
+        let fresh = content.fresh.map(<[_]>::to_vec);
+        let base = content.base.map(|b| b.id);
+        seen.lock()
+            .expect("lock")
+            .push((content.data.to_vec(), fresh, base));
+        false
+    });
+    assert!(notes.is_empty(), "{notes:?}");
+    let seen = seen.into_inner().expect("lock");
+    assert_eq!(seen.len(), 2, "each blob once when nothing is found");
+    let whole = seen.iter().filter(|(_, fresh, _)| fresh.is_none()).count();
+    assert_eq!(whole, 1, "the base is visited whole");
+    let (data, fresh, base) = seen
+        .iter()
+        .find(|(_, fresh, _)| fresh.is_some())
+        .expect("a delta");
+    assert!(base.is_some());
+    let fresh: usize = fresh.iter().flatten().map(|r| r.len()).sum();
+    assert!(fresh < data.len() / 4, "{fresh} fresh of {}", data.len());
+    assert!(data == v1.as_bytes() || data == v2.as_bytes());
+    assert_eq!(stats.bytes, (v1.len() + v2.len()) as u64);
+    assert!(stats.fresh_bytes < stats.bytes);
+}
+
+#[test]
+fn deltas_of_a_blob_the_visitor_flags_are_visited_again_whole() {
+    let (repo, _, _) = packed_versions();
+    let h = history(&repo.path(), &all());
+    let visits = Mutex::new(Vec::new());
+    for_each_blob(&h, &all(), |blob, content| {
+        visits
+            .lock()
+            .expect("lock")
+            .push((blob.id, content.fresh.is_some()));
+        content.fresh.is_none() // "found something" in the whole-read base
+    });
+    let visits = visits.into_inner().expect("lock");
+    assert_eq!(visits.len(), 3, "{visits:?}");
+    let delta = visits.iter().find(|(_, fresh)| *fresh).expect("delta").0;
+    let again = visits
+        .iter()
+        .filter(|(id, fresh)| *id == delta && !fresh)
+        .count();
+    assert_eq!(again, 1, "the delta again, whole");
 }
