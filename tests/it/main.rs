@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod compose;
+mod credfiles;
 mod db;
 mod deps;
 mod fetch;
