@@ -4,6 +4,7 @@ mod browser;
 mod cli;
 mod common;
 mod compose;
+mod credfiles;
 mod db;
 mod deps;
 mod fetch;

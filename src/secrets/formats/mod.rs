@@ -14,6 +14,8 @@ pub mod yaml;
 
 mod lines;
 mod structured;
+#[cfg(test)]
+mod tests;
 
 use super::allowlist::Candidate;
 use super::engine::line_bounds;

@@ -20,6 +20,10 @@ pub fn is_placeholder(value: &[u8]) -> bool {
         || starts(b"env(")
         || starts(b"env[")
         || starts(b"enc(")
+        // Encrypted at rest (Spring Cloud Config, Ansible Vault, SOPS): not a plaintext leak.
+        || starts(b"{cipher}")
+        || starts(b"$ansible_vault;")
+        || starts(b"enc[")
         || starts(b"!vault")
         || starts(b"vault:")
         || starts(b"process.env")
@@ -178,6 +182,9 @@ mod tests {
             "put your unique phrase here",
             "password_here",
             "prefix-${X}",
+            "{cipher}AQA8vLz2Xk9Rm4Tw7Yp1Nb",
+            "$ANSIBLE_VAULT;1.1;AES256",
+            "ENC[AES256_GCM,data:Qk9v,iv:x,tag:y,type:str]",
         ] {
             assert!(
                 is_placeholder(v.as_bytes()),
