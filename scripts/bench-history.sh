@@ -10,7 +10,10 @@
 #   (2,116 commits, ~450 MB of unique blobs, 20 planted secrets);
 # - git's own source (85k commits on its branches and tags): clone it without GitHub's pull
 #   refs, e.g. `git clone --bare <git.git URL or local mirror> /tmp/git-bench.git`.
+# - a bare mirror of git's own repository with all its refs, pull refs included (the search
+#   tool's `fetch github:git/git`); SKIP=gitleaks leaves out the peer that takes many minutes.
 # Peers come from PyPI (see scripts/bench.sh). RUNS repeats each measurement (best kept).
+# `git cat-file --batch-all-objects --batch` (every object inflated once) is the reading floor.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +31,9 @@ git -C "$repo" cat-file --batch-all-objects --batch >/dev/null 2>&1 || true # wa
 echo "repo: $repo ($commits commits, $((bytes / 1000000)) MB of unique blobs), $(nproc) cores"
 
 measure preflight "$preflight" scan "$repo" --history --format json --output /dev/null --quiet
+skip=${SKIP:-}
+measure cat-file git -C "$repo" cat-file --batch-all-objects --batch
+[[ ,$skip, == *,gitleaks,* ]] && gitleaks=""
 [ -x "$gitleaks" ] && measure gitleaks "$gitleaks" git "$repo" --no-banner --report-path "$walls/gitleaks.json" --report-format json --exit-code 0 --log-opts=--all
 [ -x "$kingfisher" ] && measure kingfisher "$kingfisher" scan "$repo" --git-history full --no-validate --no-update-check --format json --output "$walls/kingfisher.json"
 ratios
