@@ -86,7 +86,8 @@ fn origins(meta: &Meta, eco: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deps::db::index::{SourceMeta, FORMAT};
+    use crate::deps::db::index::FORMAT;
+    use crate::deps::db::source_meta;
 
     fn meta(counts: &[(&str, usize)], sources: &[(&str, Option<&str>)]) -> Meta {
         Meta {
@@ -94,15 +95,7 @@ mod tests {
             built_at: 0,
             sources: sources
                 .iter()
-                .map(|(origin, covers)| SourceMeta {
-                    kind: "zip".into(),
-                    origin: origin.to_string(),
-                    records: 0,
-                    withdrawn: 0,
-                    problems: 0,
-                    revision: None,
-                    covers: covers.map(str::to_string),
-                })
+                .map(|(origin, covers)| source_meta("zip", origin, *covers))
                 .collect(),
             records: counts.iter().map(|(_, n)| n).sum(),
             per_ecosystem: counts.iter().map(|(e, n)| (e.to_string(), *n)).collect(),

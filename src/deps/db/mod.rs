@@ -300,7 +300,8 @@ impl Gathered {
     }
 }
 
-fn source_meta(kind: &str, origin: &str, covers: Option<&str>) -> SourceMeta {
+/// A source's metadata before its records are counted.
+pub(crate) fn source_meta(kind: &str, origin: &str, covers: Option<&str>) -> SourceMeta {
     SourceMeta {
         kind: kind.to_string(),
         origin: origin.to_string(),
