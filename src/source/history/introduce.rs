@@ -1,8 +1,10 @@
 //! Which blobs each commit introduced: a tree diff of the commit against each parent (rename
 //! tracking off, identical subtrees skipped by id), in parallel. A (path, blob) is introduced
 //! when no parent has that blob at that path, so a clean merge introduces nothing and a conflict
-//! resolution introduces what it resolved to. Also lists HEAD's tree. Blob contents are never
-//! read here (see `read`).
+//! resolution introduces what it resolved to. Also lists HEAD's tree, and brings in the blobs
+//! and trees refs reach without a commit (a tag of a blob: its path is the ref's name; a tag of
+//! a tree: every blob in it), each introduced by its tag. Blob contents are never read here
+//! (see `read`).
 
 use super::pool;
 use super::walk::Graph;
@@ -41,13 +43,15 @@ pub(super) struct Introduced {
 pub(super) fn introduce(repo: &gix::Repository, graph: &Graph, threads: usize) -> Introduced {
     let shared = repo.clone().into_sync();
     let n = graph.selected.len();
+    let objects = graph.objects.len();
     // Job 0 lists HEAD's tree, so that it runs beside the diffs rather than after them; job j
     // diffs commit n - j: newest first, as packs store older trees as deltas of newer ones, so
-    // the base of the next tree read is still in the pack cache.
+    // the base of the next tree read is still in the pack cache. Jobs past n are the objects
+    // refs reach without a commit, introduced by "commits" n.. (their tags).
     let states = pool::run(
         &shared,
         threads,
-        n + 1,
+        n + 1 + objects,
         COMMITS_PER_CHUNK,
         |mut repo| {
             repo.object_cache_size_if_unset(TREE_CACHE_BYTES);
@@ -61,6 +65,12 @@ pub(super) fn introduce(repo: &gix::Repository, graph: &Graph, threads: usize) -
                     }
                     continue;
                 }
+                if j > n {
+                    let k = j - 1;
+                    let changes = worker.ref_object(&graph.objects[k - n].0);
+                    worker.out.push((k, changes));
+                    continue;
+                }
                 let k = n - j;
                 let node = &graph.nodes[graph.selected[k]];
                 let parents = graph.parent_trees(node);
@@ -69,7 +79,7 @@ pub(super) fn introduce(repo: &gix::Repository, graph: &Graph, threads: usize) -
             }
         },
     );
-    let (per_commit, head, mut notes) = merge(states, n);
+    let (per_commit, head, mut notes) = merge(states, n + objects);
     let mut gather = Gather::default();
     for (k, changes) in per_commit.into_iter().enumerate() {
         gather.add(k as u32, changes);
@@ -157,6 +167,16 @@ impl Worker {
             introduced.retain(|change| against.contains(change));
         }
         introduced
+    }
+
+    /// The blobs a ref reaches without a commit: the blob itself under the ref's name, or every
+    /// blob of the tree.
+    fn ref_object(&mut self, object: &super::starts::RefObject) -> PathBlobs {
+        if !object.tree {
+            return vec![(BString::from(object.name.as_str()), object.target)];
+        }
+        let by = object.tag.unwrap_or(object.target);
+        self.diff(by, None, object.target).blobs
     }
 
     /// Added or changed blobs from `lhs` (`None`: the empty tree) to `rhs`; problems are noted
