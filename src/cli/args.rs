@@ -97,8 +97,9 @@ pub struct ScanSettings {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
-    /// Skip files larger than this (bytes, or with K, M, G suffix).
-    #[arg(long, value_name = "SIZE", default_value = "25M", value_parser = parse_size)]
+    /// Skip files larger than this (bytes, or with K, M, G suffix); a skipped file leaves the
+    /// scan incomplete (exit 2). Files over 8 MiB are streamed, so memory does not grow with it.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
     pub max_file_size: u64,
     /// Never use the network: without an advisory index, skip the dependency audit.
     #[arg(long)]

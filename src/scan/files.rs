@@ -55,6 +55,10 @@ pub fn scan_files(
                 scanner.scan(blob);
                 opts.progress.advance(1);
             }
+            Event::Large(file) => {
+                scanner.scan_large(file);
+                opts.progress.advance(1);
+            }
             // Files nobody named are not "skipped": they were never asked for.
             Event::Skipped(rel, _) if !wanted.contains(rel) => {}
             event => tally.record(&event, true, false),

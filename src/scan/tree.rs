@@ -66,7 +66,11 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet, ignores: &IgnoreSet) -> ScanRes
                 s.scan(blob);
                 opts.progress.advance(1);
             }
-            (Event::Blob(_), None) => opts.progress.advance(1),
+            (Event::Large(file), Some(s)) => {
+                s.scan_large(file);
+                opts.progress.advance(1);
+            }
+            (Event::Blob(_) | Event::Large(_), None) => opts.progress.advance(1),
             // Without the secret scanner, files no scanner wants are not "excluded": nobody
             // asked for them.
             (event, _) => {

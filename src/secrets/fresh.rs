@@ -9,7 +9,8 @@
 //! Such blobs are scanned whole.
 
 use super::rule::allowlist;
-use super::{decode, formats, scan_blob, BlobFindings, RuleSet};
+use super::window::scan_whole;
+use super::{decode, formats, BlobFindings, RuleSet};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::{memchr, memchr_iter, memrchr};
 use std::collections::HashMap;
@@ -93,7 +94,7 @@ impl<'r> FreshScanner<'r> {
             .filter(|parts| worth_cutting(parts, data.len()));
         let Some(parts) = parts else {
             self.scanned.fetch_add(data.len() as u64, Relaxed);
-            return scan_blob(self.set, path, None, data);
+            return scan_whole(self.set, path, None, data);
         };
         let bytes: usize = parts.iter().map(|p| p.len()).sum();
         self.scanned.fetch_add(bytes as u64, Relaxed);
@@ -102,7 +103,7 @@ impl<'r> FreshScanner<'r> {
         for part in parts {
             line += memchr_iter(b'\n', &data[counted..part.start]).count();
             counted = part.start;
-            let found = scan_blob(self.set, path, None, &data[part]);
+            let found = scan_whole(self.set, path, None, &data[part]);
             out.suppressed_inline += found.suppressed_inline;
             for mut f in found.findings {
                 f.location.start_line += line;

@@ -19,6 +19,7 @@ pub mod scanner;
 pub mod staged;
 pub mod toml;
 pub mod validate;
+pub mod window;
 
 use crate::finding::{fingerprint, Category, Evidence, Finding, Location, Secret};
 use engine::{scan_text, RawMatch};

@@ -1,10 +1,12 @@
 //! The secret scanner over a stream of blobs: any source's threads hand it blobs, it keeps the
 //! findings and counters, and `finish` returns them in the one shape every scanner returns.
 
-use super::{scan_blob, RuleSet};
+use super::window::{scan_stream, scan_whole};
+use super::RuleSet;
 use crate::finding::Finding;
 use crate::result::ScanStats;
 use crate::scanned::Scanned;
+use crate::source::fs::LargeFile;
 use crate::source::Blob;
 use crate::sync::{into_inner, lock};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -46,7 +48,26 @@ impl<'r> BlobScanner<'r> {
         }
         self.files.fetch_add(1, Relaxed);
         self.bytes.fetch_add(blob.data.len() as u64, Relaxed);
-        let found = scan_blob(self.rules, blob.path, blob.commit, blob.data);
+        let found = scan_whole(self.rules, blob.path, blob.commit, blob.data);
+        self.keep(found);
+    }
+
+    /// Streams one large file through the rules in windows, unless a path allowlist excludes
+    /// it. A read error ends its content early; the source reports it.
+    pub fn scan_large(&self, file: LargeFile<'_>) {
+        if self.excludes(file.path) {
+            self.excluded.fetch_add(1, Relaxed);
+            return;
+        }
+        self.files.fetch_add(1, Relaxed);
+        let Ok(streamed) = scan_stream(self.rules, file.path, None, file.reader) else {
+            return;
+        };
+        self.bytes.fetch_add(streamed.bytes, Relaxed);
+        self.keep(streamed.found);
+    }
+
+    fn keep(&self, found: super::BlobFindings) {
         self.inline.fetch_add(found.suppressed_inline, Relaxed);
         if !found.findings.is_empty() {
             lock(&self.findings).extend(found.findings);

@@ -2,7 +2,8 @@
 //! whole (so line numbers and multi-line secrets come out right), and only findings on lines the
 //! change adds are kept.
 
-use super::{scan_blob, RuleSet};
+use super::window::scan_whole;
+use super::RuleSet;
 use crate::finding::Finding;
 use crate::result::ScanStats;
 use crate::scanned::Scanned;
@@ -21,7 +22,7 @@ pub fn scan(change: &Staged, rules: &RuleSet, excluded_path: &dyn Fn(&str) -> bo
     let findings: Mutex<Vec<Finding>> = Mutex::new(Vec::new());
     let inline = AtomicU64::new(0);
     let scan_one = |file: &&StagedFile| {
-        let found = scan_blob(rules, &file.path, None, &file.data);
+        let found = scan_whole(rules, &file.path, None, &file.data);
         inline.fetch_add(found.suppressed_inline, Relaxed);
         let kept: Vec<Finding> = found
             .findings

@@ -1,6 +1,7 @@
 //! The working-tree walk: `ignore`'s parallel walker, honouring `.gitignore` (with or without a
 //! git repository) and `.preflightignore`, never following symlinks (so nothing outside the tree
-//! is read), skipping binary and oversized files, and reporting unreadable ones.
+//! is read), skipping binary and oversized files, and reporting unreadable ones. A file larger
+//! than [`STREAM_FROM`] is handed over as a reader, never read whole.
 
 use super::{looks_binary, Blob, Skip};
 use crate::diag::Diagnostic;
@@ -8,6 +9,7 @@ use crate::result::ScanStats;
 use crate::scanned::Scanned;
 use crate::sync::{into_inner, lock};
 use ignore::{WalkBuilder, WalkState};
+use std::io::{Read, Seek};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
@@ -24,10 +26,15 @@ pub struct WalkOptions {
     pub max_file_size: u64,
 }
 
+/// Files larger than this are streamed ([`Event::Large`]) rather than read whole.
+pub const STREAM_FROM: u64 = crate::secrets::window::WINDOWED_FROM as u64;
+
 /// What the walk reports for each file.
 pub enum Event<'a> {
     /// A file to scan.
     Blob(Blob<'a>),
+    /// A file too large to read whole: a reader over its content, for a scanner to stream.
+    Large(LargeFile<'a>),
     /// A file not scanned, and why.
     Skipped(&'a str, Skip),
     /// A problem with a file; the walk goes on.
@@ -105,12 +112,15 @@ where
     if exclude(rel) {
         return visit(Event::Skipped(rel, Skip::Excluded));
     }
-    match std::fs::metadata(path) {
+    let meta = match std::fs::metadata(path) {
         Ok(meta) if meta.len() > opts.max_file_size => {
             return visit(Event::Skipped(rel, Skip::TooLarge))
         }
-        Ok(_) => {}
+        Ok(meta) => meta,
         Err(err) => return visit(Event::Problem(Diagnostic::error(rel, io_cause(&err)))),
+    };
+    if meta.len() > STREAM_FROM {
+        return stream_file(path, rel, visit);
     }
     let data = match std::fs::read(path) {
         Ok(data) => data,
@@ -127,6 +137,121 @@ where
         data: &data,
         commit: None,
     }));
+}
+
+/// A large file, opened and tested for binary content, then handed over as a reader; read
+/// errors and invalid UTF-8 are reported after the reader is done with.
+fn stream_file<V: Fn(Event<'_>)>(path: &Path, rel: &str, visit: &V) {
+    let problem = |err: &std::io::Error| Event::Problem(Diagnostic::error(rel, io_cause(err)));
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(err) => return visit(problem(&err)),
+    };
+    let mut head = Vec::with_capacity(8192);
+    let tested = (&mut file)
+        .take(8192)
+        .read_to_end(&mut head)
+        .and_then(|_| file.rewind());
+    if let Err(err) = tested {
+        return visit(problem(&err));
+    }
+    if looks_binary(&head) {
+        return visit(Event::Skipped(rel, Skip::Binary));
+    }
+    let mut reader = Watched {
+        file,
+        utf8: Utf8Watch::default(),
+        error: None,
+    };
+    visit(Event::Large(LargeFile {
+        path: rel,
+        reader: &mut reader,
+    }));
+    if let Some(err) = &reader.error {
+        visit(problem(err));
+    }
+    if !reader.utf8.valid() {
+        visit(Event::NotUtf8(rel));
+    }
+}
+
+/// A large file handed to a scanner.
+pub struct LargeFile<'a> {
+    /// Path relative to the scan root, `/`-separated.
+    pub path: &'a str,
+    /// Its content. A read error ends the content early (the walk reports it).
+    pub reader: &'a mut dyn Read,
+}
+
+/// A file reader that checks UTF-8 on the way and keeps a read error for the walk to report
+/// (the scanner then sees the content end).
+struct Watched {
+    file: std::fs::File,
+    utf8: Utf8Watch,
+    error: Option<std::io::Error>,
+}
+
+impl Read for Watched {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.error.is_some() {
+            return Ok(0);
+        }
+        loop {
+            match self.file.read(buf) {
+                Ok(n) => {
+                    self.utf8.feed(&buf[..n]);
+                    return Ok(n);
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(err) => {
+                    self.error = Some(err);
+                    return Ok(0);
+                }
+            }
+        }
+    }
+}
+
+/// UTF-8 validation of content that arrives in pieces (a character may span two pieces).
+#[derive(Debug, Default)]
+struct Utf8Watch {
+    bad: bool,
+    pending: [u8; 4],
+    pending_len: usize,
+}
+
+impl Utf8Watch {
+    fn feed(&mut self, mut data: &[u8]) {
+        while !data.is_empty() && !self.bad {
+            if self.pending_len > 0 {
+                // Complete the character the last piece ended inside, a byte at a time.
+                self.pending[self.pending_len] = data[0];
+                self.pending_len += 1;
+                data = &data[1..];
+                match std::str::from_utf8(&self.pending[..self.pending_len]) {
+                    Ok(_) => self.pending_len = 0,
+                    Err(e) if e.error_len().is_some() => self.bad = true,
+                    Err(_) => {}
+                }
+                continue;
+            }
+            match std::str::from_utf8(data) {
+                Ok(_) => return,
+                Err(e) if e.error_len().is_some() => self.bad = true,
+                Err(e) => {
+                    let rest = &data[e.valid_up_to()..];
+                    self.pending[..rest.len()].copy_from_slice(rest);
+                    self.pending_len = rest.len();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Whether everything fed so far was UTF-8, ending on a whole character.
+    fn valid(&self) -> bool {
+        !self.bad && self.pending_len == 0
+    }
 }
 
 /// `path` relative to `root`, `/`-separated; a root that is a file is named by its file name.
@@ -184,7 +309,7 @@ impl Tally {
         };
         let gap = |path: &str, why: &str| lock(&self.problems).push(Diagnostic::error(path, why));
         match event {
-            Event::Blob(_) => {}
+            Event::Blob(_) | Event::Large(_) => {}
             Event::Skipped(path, Skip::Binary) => {
                 add(&self.binary);
                 if claimed {
@@ -223,6 +348,31 @@ impl Tally {
                 ..Default::default()
             },
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Utf8Watch;
+
+    fn valid_in_pieces(text: &[u8], cut: usize) -> bool {
+        let mut watch = Utf8Watch::default();
+        watch.feed(&text[..cut]);
+        watch.feed(&text[cut..]);
+        watch.valid()
+    }
+
+    #[test]
+    fn utf8_across_pieces() {
+        let text = "aé€😀b".as_bytes();
+        for cut in 0..=text.len() {
+            assert!(valid_in_pieces(text, cut), "cut at {cut}");
+        }
+        for bad in [&b"a\xffb"[..], b"\xe2\x82", b"\xc3(", b"ok\xf0\x9f\x98"] {
+            for cut in 0..=bad.len() {
+                assert!(!valid_in_pieces(bad, cut), "{bad:?} cut at {cut}");
+            }
         }
     }
 }

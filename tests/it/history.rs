@@ -264,3 +264,37 @@ fn since_and_until_select_commits() {
     assert_eq!(early.len(), 1);
     assert_eq!(early[0]["location"]["path"], "one.env");
 }
+
+#[test]
+fn secrets_reached_through_a_blob_tag_a_note_and_an_older_stash_are_found() {
+    let repo = Repo::new();
+    repo.write("README.md", "hello\n");
+    repo.commit("init");
+    // A tag of a blob (git's own repository tags its maintainer's key this way).
+    repo.write("key.txt", &format!("T={}\n", ghp("t")));
+    let blob = repo
+        .git(["hash-object", "-w", "key.txt"])
+        .trim()
+        .to_string();
+    std::fs::remove_file(repo.path().join("key.txt")).expect("rm");
+    repo.git(["tag", "-a", "-m", "signing key", "key-blob", &blob]);
+    let tag = repo.git(["rev-parse", "key-blob"]).trim().to_string();
+    repo.git(["notes", "add", "-m", &format!("T={}", ghp("n")), "HEAD"]);
+    // Two stashes: the older one is only in the stash's reflog.
+    repo.write("README.md", &format!("T={}\n", ghp("s")));
+    repo.git(["stash", "-q"]);
+    repo.write("README.md", "newer stash\n");
+    repo.git(["stash", "-q"]);
+    let doc = repo.history_json(&[]);
+    let f = findings(&doc);
+    assert_eq!(f.len(), 3, "{doc}");
+    let tagged = f
+        .iter()
+        .find(|x| x["location"]["path"] == "refs/tags/key-blob")
+        .expect("the tagged blob's finding");
+    assert_eq!(tagged["location"]["commit"], tag.as_str());
+    assert!(
+        !doc.to_string().contains("points to a blob"),
+        "no longer a skip: {doc}"
+    );
+}

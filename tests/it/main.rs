@@ -1,5 +1,6 @@
 //! Integration tests: run the `preflight` binary on fixture trees and snapshot its outputs.
 
+mod bigfile;
 mod browser;
 mod cli;
 mod common;

@@ -1,9 +1,12 @@
 //! Which blobs each commit introduced: a tree diff of the commit against each parent (rename
 //! tracking off, identical subtrees skipped by id), in parallel. A (path, blob) is introduced
 //! when no parent has that blob at that path, so a clean merge introduces nothing and a conflict
-//! resolution introduces what it resolved to. Also lists HEAD's tree. Blob contents are never
-//! read here (see `read`).
+//! resolution introduces what it resolved to. Also lists HEAD's tree, and brings in the blobs
+//! and trees refs reach without a commit (a tag of a blob: its path is the ref's name; a tag of
+//! a tree: every blob in it), each introduced by its tag. Blob contents are never read here
+//! (see `read`).
 
+use super::pack::{PackReader, Packs};
 use super::pool;
 use super::walk::Graph;
 use super::{BlobOccurrence, HistoryBlob};
@@ -16,9 +19,9 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
-/// Per-thread object cache for tree diffs. Packed trees are already kept, decoded, by the pack
-/// cache (a larger object cache measured slower on the benchmark corpus: it only adds copies);
-/// this one spares re-inflating loose trees, which a parent and its child often share.
+/// Per-thread object cache for tree diffs of loose trees, which a parent and its child often
+/// share (packed trees are decoded by the worker's own pack reader, whose delta-base cache
+/// keeps them; a larger object cache measured slower on the benchmark corpus).
 const TREE_CACHE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Commits per unit of work: consecutive commits share most of their trees.
@@ -40,18 +43,27 @@ pub(super) struct Introduced {
 /// Diffs every selected commit of `graph` on `threads` threads and gathers the blobs.
 pub(super) fn introduce(repo: &gix::Repository, graph: &Graph, threads: usize) -> Introduced {
     let shared = repo.clone().into_sync();
+    // Trees are decoded from the packs by each worker, which drops its maps after every chunk:
+    // through the object database, every page of a large pack a diff touched stayed resident
+    // until the end (issue 16: 400 MB of a git.git mirror's 500 MB pack).
+    let packs = Arc::new(Packs::open(
+        repo.objects.store_ref().path(),
+        repo.object_hash(),
+    ));
     let n = graph.selected.len();
+    let objects = graph.objects.len();
     // Job 0 lists HEAD's tree, so that it runs beside the diffs rather than after them; job j
     // diffs commit n - j: newest first, as packs store older trees as deltas of newer ones, so
-    // the base of the next tree read is still in the pack cache.
+    // the base of the next tree read is still in the pack cache. Jobs past n are the objects
+    // refs reach without a commit, introduced by "commits" n.. (their tags).
     let states = pool::run(
         &shared,
         threads,
-        n + 1,
+        n + 1 + objects,
         COMMITS_PER_CHUNK,
         |mut repo| {
             repo.object_cache_size_if_unset(TREE_CACHE_BYTES);
-            Worker::new(repo)
+            Worker::new(repo, PackReader::new(Arc::clone(&packs)))
         },
         |worker, range| {
             for j in range {
@@ -61,15 +73,22 @@ pub(super) fn introduce(repo: &gix::Repository, graph: &Graph, threads: usize) -
                     }
                     continue;
                 }
+                if j > n {
+                    let k = j - 1;
+                    let changes = worker.ref_object(&graph.objects[k - n].0);
+                    worker.out.push((k, changes));
+                    continue;
+                }
                 let k = n - j;
                 let node = &graph.nodes[graph.selected[k]];
                 let parents = graph.parent_trees(node);
                 let changes = worker.introduced(node.id, node.tree, &parents);
                 worker.out.push((k, changes));
             }
+            worker.pack.borrow_mut().unmap();
         },
     );
-    let (per_commit, head, mut notes) = merge(states, n);
+    let (per_commit, head, mut notes) = merge(states, n + objects);
     let mut gather = Gather::default();
     for (k, changes) in per_commit.into_iter().enumerate() {
         gather.add(k as u32, changes);
@@ -109,9 +128,10 @@ fn merge(states: Vec<Worker>, n: usize) -> (Vec<PathBlobs>, Option<Changes>, Vec
     (per_commit, head, notes)
 }
 
-/// One thread's repository, diff buffers and results.
+/// One thread's repository, pack reader, diff buffers and results.
 struct Worker {
     repo: gix::Repository,
+    pack: RefCell<PackReader>,
     state: gix::diff::tree::State,
     lhs: Vec<u8>,
     rhs: Vec<u8>,
@@ -123,9 +143,10 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(repo: gix::Repository) -> Self {
+    fn new(repo: gix::Repository, pack: PackReader) -> Self {
         Worker {
             repo,
+            pack: RefCell::new(pack),
             state: Default::default(),
             lhs: Vec::new(),
             rhs: Vec::new(),
@@ -159,12 +180,23 @@ impl Worker {
         introduced
     }
 
+    /// The blobs a ref reaches without a commit: the blob itself under the ref's name, or every
+    /// blob of the tree.
+    fn ref_object(&mut self, object: &super::starts::RefObject) -> PathBlobs {
+        if !object.tree {
+            return vec![(BString::from(object.name.as_str()), object.target)];
+        }
+        let by = object.tag.unwrap_or(object.target);
+        self.diff(by, None, object.target).blobs
+    }
+
     /// Added or changed blobs from `lhs` (`None`: the empty tree) to `rhs`; problems are noted
     /// against `commit` and the diff keeps what it found.
     fn diff(&mut self, commit: ObjectId, lhs: Option<ObjectId>, rhs: ObjectId) -> Changes {
         let mut changes = Changes::default();
         let objects = Lenient {
             repo: &self.repo,
+            pack: &self.pack,
             problems: RefCell::new(Vec::new()),
         };
         let hash = self.repo.object_hash();
@@ -199,6 +231,7 @@ fn tree_iter<'a>(objects: &Lenient<'_>, id: &ObjectId, buf: &'a mut Vec<u8>) -> 
 /// and remembers it, so that one bad object costs its subtree, not the whole commit.
 struct Lenient<'r> {
     repo: &'r gix::Repository,
+    pack: &'r RefCell<PackReader>,
     problems: RefCell<Vec<(ObjectId, String)>>,
 }
 
@@ -208,6 +241,23 @@ impl Find for Lenient<'_> {
         id: &gix::oid,
         buffer: &'a mut Vec<u8>,
     ) -> gix::Result<Option<gix::objs::Data<'a>>> {
+        let packed = {
+            let mut pack = self.pack.borrow_mut();
+            pack.locate(id).map(|at| pack.read_any(at, buffer))
+        };
+        let kind = gix::objs::Kind::Tree;
+        match packed {
+            Some(Ok(k)) if k == kind => {
+                return Ok(Some(gix::objs::Data::new(buffer, k, id.kind())))
+            }
+            Some(Ok(k)) => {
+                let problem = format!("object {id} is a {k}, expected a tree");
+                self.problems.borrow_mut().push((id.to_owned(), problem));
+                return Ok(Some(gix::objs::Data::new(&[], kind, id.kind())));
+            }
+            // Unreadable from the pack or in no local pack: the object database decides.
+            _ => {}
+        }
         let problem = match self.repo.objects.try_find(id, buffer) {
             Ok(Some(data)) if data.kind == gix::objs::Kind::Tree => return Ok(Some(data)),
             Ok(Some(data)) => format!("object {id} is a {}, expected a tree", data.kind),

@@ -19,6 +19,8 @@ mod walk;
 mod testrepo;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_refs;
 
 use crate::diag::Diagnostic;
 use crate::error::Error;
@@ -30,8 +32,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default)]
 pub struct HistoryOptions {
     /// Start points (`--ref`, repeatable: branch, tag, any rev-spec gix can parse). Empty (and
-    /// no `range`): every ref (branches, tags, remote-tracking refs, `refs/stash`; notes
-    /// excluded) plus HEAD.
+    /// no `range`): every ref (branches, tags, remote-tracking refs, notes, `refs/stash` and
+    /// the older stashes of its reflog) plus HEAD; a tag of a blob or a tree brings that blob,
+    /// or the tree's blobs, in too.
     pub refs: Vec<String>,
     /// A revision range `A..B` (commits reachable from B, not from A); combined with `refs` by
     /// union of starting points.
@@ -89,7 +92,8 @@ pub type BlobId = gix::ObjectId;
 #[derive(Debug)]
 pub struct History {
     /// The selected commits, oldest first (by commit time; ties in topological order, parents
-    /// before children).
+    /// before children); then, for blobs and trees refs reach without a commit, the tags that
+    /// reach them (a tag's id, tagger and message in a commit's place).
     pub commits: Vec<CommitMeta>,
     /// Distinct blobs, ordered for fast reading (pack order; loose objects last, by id).
     pub blobs: Vec<HistoryBlob>,
@@ -141,8 +145,10 @@ pub fn enumerate(path: &Path, opts: &HistoryOptions) -> Result<History, Error> {
     dedup(&mut notes);
     let blobs = read::pack_order(&repo, introduced.blobs);
     let provenance = Provenance::of(&repo);
+    let mut commits = graph.selected_meta();
+    commits.extend(graph.objects.iter().map(|(_, meta)| meta.clone()));
     Ok(History {
-        commits: graph.selected_meta(),
+        commits,
         blobs,
         head: introduced.head,
         notes,

@@ -118,14 +118,48 @@ impl PackReader {
         self.mapped.iter_mut().for_each(|m| *m = None);
     }
 
-    /// Decodes the blob at `at` into `out`, refusing it above `limit` bytes.
-    pub fn read(&mut self, at: PackAt, limit: u64, out: &mut Vec<u8>) -> Result<Decoded, Refused> {
-        let n = at.pack as usize;
+    /// Where `id` lies in these packs.
+    pub fn locate(&self, id: &gix::oid) -> Option<PackAt> {
+        self.packs.locate(id)
+    }
+
+    /// Maps pack `n` unless it is mapped.
+    fn map(&mut self, n: usize) -> Result<(), Refused> {
         if self.mapped.get(n).is_some_and(Option::is_none) {
             let file = data::File::at(&self.packs.data[n], self.packs.hash)
                 .map_err(|e| Refused::Broken(format!("cannot open pack: {e}")))?;
             self.mapped[n] = Some(file);
         }
+        Ok(())
+    }
+
+    /// Decodes the object at `at` into `out`, whatever its kind (trees for the diffs), and
+    /// returns its kind.
+    pub fn read_any(&mut self, at: PackAt, out: &mut Vec<u8>) -> Result<gix::objs::Kind, Refused> {
+        let n = at.pack as usize;
+        self.map(n)?;
+        let Some(Some(file)) = self.mapped.get(n) else {
+            return Err(Refused::Broken("pack not found".into()));
+        };
+        let index = &self.packs.indices[n];
+        let broken = |e: &dyn std::fmt::Display| Refused::Broken(e.to_string());
+        let entry = file.entry(at.offset).map_err(|e| broken(&e))?;
+        let resolve = |id: &gix::oid, _: &mut Vec<u8>| {
+            index
+                .lookup(id)
+                .map(|i| file.entry(index.pack_offset_at_index(i)))
+                .transpose()
+                .map(|e| e.map(ResolvedBase::InPack))
+        };
+        file.decode_entry(entry, out, &mut self.inflate, &resolve, &mut self.cache)
+            .map(|outcome| outcome.kind)
+            .map_err(|e| broken(&e))
+    }
+
+    /// Decodes the blob at `at` into `out`, refusing it above `limit` bytes.
+    pub fn read(&mut self, at: PackAt, limit: u64, out: &mut Vec<u8>) -> Result<Decoded, Refused> {
+        let n = at.pack as usize;
+        self.map(n)?;
         let Some(Some(file)) = self.mapped.get(n) else {
             return Err(Refused::Broken("pack not found".into()));
         };

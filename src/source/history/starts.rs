@@ -1,6 +1,7 @@
-//! Where a history walk starts and stops: `--ref`s, a range `A..B`, or every ref plus HEAD.
-//! Resolution failures of what the user named are errors; dangling refs found on their own are
-//! notes. The walk itself is in `walk`.
+//! Where a history walk starts and stops: `--ref`s, a range `A..B`, or every ref plus HEAD
+//! (notes refs, the stash and every entry of its reflog included), and the blobs and trees that
+//! refs reach without a commit (a tag of a blob or a tree). Resolution failures of what the user
+//! named are errors; dangling refs found on their own are notes. The walk itself is in `walk`.
 
 use super::HistoryOptions;
 use crate::diag::Diagnostic;
@@ -17,8 +18,24 @@ pub(super) struct Starts {
     pub include: Vec<ObjectId>,
     /// Do not walk into these commits or their ancestors.
     pub exclude: Vec<ObjectId>,
+    /// Blobs and trees refs point to without a commit between (issue 16: a tag of a blob).
+    pub objects: Vec<RefObject>,
     /// Dangling or non-commit refs met while listing every ref.
     pub notes: Vec<Diagnostic>,
+}
+
+/// A blob or tree a ref reaches without a commit, and what the ref says about it.
+#[derive(Debug, Clone)]
+pub(super) struct RefObject {
+    /// The full ref name.
+    pub name: String,
+    /// The blob or tree.
+    pub target: ObjectId,
+    /// Whether `target` is a tree.
+    pub tree: bool,
+    /// The annotated tag the ref points to, if any: its id, tagger and message stand in for a
+    /// commit's in findings.
+    pub tag: Option<ObjectId>,
 }
 
 /// Resolves the start points `opts` asks for.
@@ -86,9 +103,9 @@ fn peel_to_commit(
     Ok(commit.id)
 }
 
-/// Every ref except notes (whose commits hold notes, not code), plus HEAD (which may be
-/// detached). A ref that cannot be peeled to a commit is a note, never an error: one broken
-/// ref must not stop a history scan.
+/// Every ref, plus HEAD (which may be detached) and the stash's older entries (its reflog). A
+/// ref that cannot be peeled is a note, never an error: one broken ref must not stop a history
+/// scan. Notes refs are read like branches: a note can hold a secret as well as a file can.
 fn every_ref(repo: &gix::Repository, starts: &mut Starts) {
     let platform = match repo.references() {
         Ok(platform) => platform,
@@ -112,11 +129,15 @@ fn every_ref(repo: &gix::Repository, starts: &mut Starts) {
         match reference {
             Ok(mut reference) => {
                 let name = reference.name().as_bstr().to_str_lossy().into_owned();
-                if name.starts_with("refs/notes/") {
-                    continue;
+                let direct = reference.try_id().map(|id| id.detach());
+                if name == "refs/stash" {
+                    stash_reflog(&reference, starts);
                 }
                 match reference.peel_to_id() {
-                    Ok(id) => add_ref_target(repo, &name, id.detach(), starts),
+                    Ok(id) => {
+                        let tag = direct.filter(|d| *d != id.detach());
+                        add_ref_target(repo, &name, id.detach(), tag, starts)
+                    }
                     Err(err) => starts.notes.push(Diagnostic::general_error(format!(
                         "ref {name} not scanned: {err}"
                     ))),
@@ -129,14 +150,52 @@ fn every_ref(repo: &gix::Repository, starts: &mut Starts) {
     }
     // An unborn HEAD (no commit yet) is normal and not worth a note.
     if let Ok(id) = repo.head_id() {
-        add_ref_target(repo, "HEAD", id.detach(), starts);
+        add_ref_target(repo, "HEAD", id.detach(), None, starts);
     }
 }
 
-/// Adds the commit `name` points to; tags of trees or blobs hold no history and are noted.
-fn add_ref_target(repo: &gix::Repository, name: &str, id: ObjectId, starts: &mut Starts) {
+/// `stash@{1}` and older are entries of the stash's reflog, not refs: each is a start point.
+fn stash_reflog(reference: &gix::Reference<'_>, starts: &mut Starts) {
+    let mut log = reference.log_iter();
+    let lines = match log.all() {
+        Ok(Some(lines)) => lines,
+        Ok(None) => return,
+        Err(err) => {
+            let note = format!("cannot read the stash's reflog: {err}");
+            return starts.notes.push(Diagnostic::general_error(note));
+        }
+    };
+    for line in lines {
+        match line.map(|l| l.new_oid()) {
+            Ok(id) if !id.is_null() => starts.include.push(id),
+            Ok(_) => {}
+            Err(err) => starts.notes.push(Diagnostic::general_error(format!(
+                "cannot read an entry of the stash's reflog: {err}"
+            ))),
+        }
+    }
+}
+
+/// Adds the commit `name` points to (through the annotated tag `tag`, if any), or the blob or
+/// tree it reaches without a commit.
+fn add_ref_target(
+    repo: &gix::Repository,
+    name: &str,
+    id: ObjectId,
+    tag: Option<ObjectId>,
+    starts: &mut Starts,
+) {
+    use gix::objs::Kind;
     match repo.try_find_header(id) {
-        Ok(Some(header)) if header.kind() == gix::objs::Kind::Commit => starts.include.push(id),
+        Ok(Some(header)) if header.kind() == Kind::Commit => starts.include.push(id),
+        Ok(Some(header)) if matches!(header.kind(), Kind::Blob | Kind::Tree) => {
+            starts.objects.push(RefObject {
+                name: name.to_string(),
+                target: id,
+                tree: header.kind() == Kind::Tree,
+                tag,
+            })
+        }
         Ok(Some(header)) => starts.notes.push(Diagnostic::general_warning(format!(
             "ref {name} points to a {}, not a commit: not scanned",
             header.kind()

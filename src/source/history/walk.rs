@@ -2,7 +2,7 @@
 //! from the excluded ones), honours the shallow boundary, notes missing commits, and orders the
 //! selected commits oldest first. Tree diffs are `introduce`'s.
 
-use super::starts::{self, Starts};
+use super::starts::{self, RefObject, Starts};
 use super::{CommitMeta, HistoryOptions};
 use crate::diag::Diagnostic;
 use crate::error::Error;
@@ -40,6 +40,9 @@ pub(super) struct Graph {
     pub head: Option<ObjectId>,
     /// HEAD's root tree.
     pub head_tree: Option<ObjectId>,
+    /// Blobs and trees refs reach without a commit, each with what stands in for a commit in
+    /// findings (the tag's id, tagger and message), within `since`/`until` by the tag's time.
+    pub objects: Vec<(RefObject, CommitMeta)>,
     /// Shallow boundaries, missing commits, dangling refs.
     pub notes: Vec<Diagnostic>,
 }
@@ -67,6 +70,7 @@ pub(super) fn walk(repo: &gix::Repository, opts: &HistoryOptions) -> Result<Grap
     let Starts {
         include,
         exclude,
+        objects,
         notes,
     } = starts::resolve(repo, opts)?;
     let mut reader = Reader::new(repo);
@@ -85,12 +89,35 @@ pub(super) fn walk(repo: &gix::Repository, opts: &HistoryOptions) -> Result<Grap
         .filter(|&i| in_window(nodes[i].commit_time))
         .collect();
     selected.sort_by_key(|&i| (nodes[i].commit_time, topo[i]));
+    let unbounded = opts.since.is_none() && opts.until.is_none();
+    let objects = objects
+        .into_iter()
+        .map(|object| {
+            let meta = reader.ref_meta(&object);
+            (object, meta)
+        })
+        .filter(|(_, meta)| match meta {
+            Some(meta) => in_window(meta.time),
+            None => unbounded,
+        })
+        .map(|(object, meta)| {
+            let meta = meta.unwrap_or_else(|| CommitMeta {
+                id: object.target.to_string(),
+                author_name: String::new(),
+                author_email: String::new(),
+                time: 0,
+                summary: format!("{} (a lightweight tag)", object.name),
+            });
+            (object, meta)
+        })
+        .collect();
     Ok(Graph {
         nodes,
         selected,
         trees: reader.trees,
         head,
         head_tree,
+        objects,
         notes: reader.notes,
     })
 }
@@ -185,6 +212,26 @@ impl<'r> Reader<'r> {
         }
         self.trees.insert(id, node.tree);
         Some(node)
+    }
+
+    /// What findings name for a blob or tree reached through annotated tag `object.tag`: the
+    /// tag's id, tagger, time and message. `None` for a lightweight tag or an unreadable tag.
+    fn ref_meta(&mut self, object: &RefObject) -> Option<CommitMeta> {
+        let id = object.tag?;
+        let data = self.repo.objects.try_find(&id, &mut self.buf).ok()??;
+        if data.kind != gix::objs::Kind::Tag {
+            return None;
+        }
+        let tag = gix::objs::TagRef::from_bytes(data.data, self.repo.object_hash()).ok()?;
+        let tagger = tag.tagger().ok().flatten();
+        let summary = tag.message.lines().next().unwrap_or_default();
+        Some(CommitMeta {
+            id: id.to_string(),
+            author_name: tagger.map_or_else(String::new, |t| t.name.to_str_lossy().into_owned()),
+            author_email: tagger.map_or_else(String::new, |t| t.email.to_str_lossy().into_owned()),
+            time: tagger.map_or(0, |t| t.seconds()),
+            summary: format!("{} (tag): {}", object.name, summary.to_str_lossy()),
+        })
     }
 
     // A commit that cannot be read hides everything behind it: the scan is incomplete.

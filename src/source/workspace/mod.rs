@@ -11,6 +11,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+/// The largest file [`Workspace::read`] reads whole. Files of the names parsers claim are small;
+/// one larger than this (a 300 MB `package.json` is a generated artefact, not a manifest) would
+/// cost its size several times over in a parser's memory (issue 16).
+pub const PARSE_LIMIT: u64 = 64 * 1024 * 1024;
+
 /// Why a scanner could not read a file through the workspace.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
@@ -26,6 +31,14 @@ pub enum ReadError {
     /// Larger than the size limit.
     #[error("is {size} bytes, over the {limit}-byte --max-file-size limit; not read")]
     TooLarge {
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// Larger than scanners that parse a file whole (lockfiles, compose and env files) read.
+    #[error("is {size} bytes, over the {limit}-byte limit for files parsed whole; not read")]
+    TooLargeToParse {
         /// Its size.
         size: u64,
         /// The limit.
@@ -88,7 +101,7 @@ impl Workspace {
         let seen: Mutex<Vec<(String, bool)>> = Mutex::new(Vec::new());
         fs::walk(root, opts, skip, |event| {
             if let Some(path) = event.path() {
-                let read = matches!(event, Event::Blob(_));
+                let read = matches!(event, Event::Blob(_) | Event::Large(_));
                 lock(&seen).push((path.to_string(), read));
             }
             if let Event::Blob(blob) = &event {
@@ -170,6 +183,12 @@ impl Workspace {
                 limit: self.max_file_size,
             });
         }
+        if meta.len() > PARSE_LIMIT {
+            return Err(ReadError::TooLargeToParse {
+                size: meta.len(),
+                limit: PARSE_LIMIT,
+            });
+        }
         let data = std::fs::read(&real).map_err(|e| io_error(&e))?;
         if looks_binary(&data) {
             return Err(ReadError::Binary);
@@ -229,9 +248,10 @@ impl Event<'_> {
     /// The file an event is about, when it names one.
     fn path(&self) -> Option<&str> {
         match self {
-            Event::Blob(Blob { path, .. }) | Event::Skipped(path, _) | Event::NotUtf8(path) => {
-                Some(path)
-            }
+            Event::Blob(Blob { path, .. })
+            | Event::Large(fs::LargeFile { path, .. })
+            | Event::Skipped(path, _)
+            | Event::NotUtf8(path) => Some(path),
             Event::Problem(_) => None,
         }
     }

@@ -119,3 +119,27 @@ fn in_memory_workspaces_read_and_ignore_what_they_are_given() {
     assert_eq!(ws.list_dir("a"), ["b.txt"]);
     assert_eq!(ws.read("a/c"), Err(ReadError::NotFound));
 }
+
+#[test]
+fn files_parsed_whole_have_a_size_limit_of_their_own() {
+    let t = tree(&[("package-lock.json", "")]);
+    // Sparse: the size is what counts, and it is checked before anything is read.
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(t.path().join("package-lock.json"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    file.set_len(PARSE_LIMIT + 1)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let opts = WalkOptions {
+        threads: 1,
+        max_file_size: u64::MAX,
+    };
+    let ws = Workspace::walk(t.path(), &opts, |_| true, |_| true, |_| {});
+    assert_eq!(
+        ws.read("package-lock.json"),
+        Err(ReadError::TooLargeToParse {
+            size: PARSE_LIMIT + 1,
+            limit: PARSE_LIMIT
+        })
+    );
+}
