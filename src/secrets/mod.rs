@@ -161,6 +161,7 @@ fn finding(
             secret,
             entropy: m.entropy,
             decoded,
+            public: Vec::new(),
         }),
         remediation: rule.help.clone(),
         tags: rule.tags.clone(),
