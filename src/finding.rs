@@ -207,6 +207,10 @@ pub struct Evidence {
     /// How the secret was found, when not in plain text (e.g. `base64`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoded: Option<String>,
+    /// Public names in the finding's message (a compose service or image) that redaction leaves
+    /// alone although they contain the secret (issue 12 item 7). Not serialized.
+    #[serde(skip)]
+    pub public: Vec<String>,
 }
 
 /// A commit, as history findings name it.
@@ -313,6 +317,10 @@ pub struct DependencyInfo {
     /// CVSS vector and base score, when the advisory has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cvss: Option<(String, f64)>,
+    /// Whether the severity is the `medium` fallback because no record has a CVSS vector or a
+    /// severity label (issue 12 item 7): reports mark it, since the real severity is unknown.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub severity_defaulted: bool,
     /// A link to the advisory.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,

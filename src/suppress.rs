@@ -19,6 +19,9 @@ pub struct IgnoreSet {
     fingerprints: BTreeSet<Fingerprint>,
     /// `path:rule:line` or `commit:path:rule:line` (gitleaks' own fingerprint format).
     gitleaks: BTreeSet<String>,
+    /// Lines that are neither: warnings naming the file and line (issue 12 item 8), so that a
+    /// typo in an ignore file is seen rather than silently matching nothing.
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 impl IgnoreSet {
@@ -34,9 +37,16 @@ impl IgnoreSet {
                 path: path.clone(),
                 source,
             })?;
-            for line in text.lines() {
+            for (n, line) in text.lines().enumerate() {
                 let entry = line.split('#').next().unwrap_or("").trim();
                 if entry.is_empty() {
+                    continue;
+                }
+                if let Some(why) = malformed(entry, gitleaks) {
+                    set.warnings.push(crate::diag::Diagnostic::warning(
+                        name,
+                        format!("line {}: {why}; the line is ignored", n + 1),
+                    ));
                     continue;
                 }
                 if gitleaks || entry.contains(':') {
@@ -61,6 +71,20 @@ impl IgnoreSet {
         let short = format!("{}:{}:{}", l.path, f.rule_id, l.start_line);
         let long = l.commit.as_ref().map(|c| format!("{c}:{short}"));
         self.gitleaks.contains(&short) || long.is_some_and(|k| self.gitleaks.contains(&k))
+    }
+}
+
+/// Why an ignore-file entry can match nothing: a fingerprint is 32 hex digits, a gitleaks entry
+/// `[commit:]path:rule:line` ends in a line number.
+fn malformed(entry: &str, gitleaks: bool) -> Option<&'static str> {
+    if gitleaks || entry.contains(':') {
+        let parts: Vec<&str> = entry.rsplitn(3, ':').collect();
+        let numeric = parts.first().is_some_and(|l| l.parse::<usize>().is_ok());
+        (parts.len() < 3 || !numeric || parts.iter().any(|p| p.is_empty()))
+            .then_some("not a path:rule:line entry")
+    } else {
+        let hex = entry.len() == 32 && entry.bytes().all(|b| b.is_ascii_hexdigit());
+        (!hex).then_some("not a fingerprint (32 hex digits) or a path:rule:line entry")
     }
 }
 
@@ -90,6 +114,34 @@ pub fn load_baseline(path: &Path) -> Result<BTreeSet<Fingerprint>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn malformed_ignore_lines_are_warnings() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join(ALLOW_FILE),
+            "0123456789abcdef0123456789abcdef\nnot-a-fingerprint\n# comment\n",
+        )
+        .expect("write");
+        std::fs::write(
+            dir.path().join(GITLEAKS_IGNORE),
+            "a.env:rule:3\na.env:rule\n",
+        )
+        .expect("write");
+        let set = IgnoreSet::load(dir.path()).expect("loads");
+        let lines: Vec<String> = set.warnings.iter().map(|d| d.to_string()).collect();
+        assert_eq!(set.warnings.len(), 2, "{lines:?}");
+        assert!(
+            lines[0].contains(".preflight-allow") && lines[0].contains("line 2"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].contains(".gitleaksignore") && lines[1].contains("line 2"),
+            "{lines:?}"
+        );
+        assert_eq!(set.fingerprints.len(), 1);
+        assert_eq!(set.gitleaks.len(), 1);
+    }
 
     #[test]
     fn baseline_must_be_a_report() {

@@ -19,6 +19,20 @@ pub fn percent_encode(path: &str) -> String {
     out
 }
 
+/// The advisory's own page (issue 12 item 7): GitHub's advisory database for `GHSA-` ids,
+/// rustsec.org for `RUSTSEC-` ids, OSV for every other id (PYSEC, MAL, CVE, ...). A record's
+/// first reference is often a commit or an issue, not the advisory.
+pub fn advisory_page(id: &str) -> String {
+    let enc = percent_encode(id);
+    if id.starts_with("GHSA-") {
+        format!("https://github.com/advisories/{enc}")
+    } else if id.starts_with("RUSTSEC-") {
+        format!("https://rustsec.org/advisories/{enc}.html")
+    } else {
+        format!("https://osv.dev/vulnerability/{enc}")
+    }
+}
+
 /// `file:///abs/dir/` for the directory `root` (or the directory of `root` if it is a file).
 pub fn dir_uri(root: &Path) -> Option<String> {
     let abs = std::fs::canonicalize(root).ok()?;

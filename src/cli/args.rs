@@ -191,13 +191,28 @@ pub struct GitArgs {
     #[arg(value_name = "FILE", requires = "staged")]
     pub files: Vec<PathBuf>,
     /// History: only commits at or after DATE (2024-01-31, RFC 3339, "2 weeks ago").
-    #[arg(long, value_name = "DATE", requires = "history")]
+    #[arg(
+        long,
+        value_name = "DATE",
+        requires = "history",
+        conflicts_with = "staged"
+    )]
     pub since: Option<String>,
     /// History: only commits at or before DATE.
-    #[arg(long, value_name = "DATE", requires = "history")]
+    #[arg(
+        long,
+        value_name = "DATE",
+        requires = "history",
+        conflicts_with = "staged"
+    )]
     pub until: Option<String>,
     /// History: start from REF instead of all refs (repeatable); `A..B` selects a range.
-    #[arg(long = "ref", value_name = "REF", requires = "history")]
+    #[arg(
+        long = "ref",
+        value_name = "REF",
+        requires = "history",
+        conflicts_with = "staged"
+    )]
     pub refs: Vec<String>,
 }
 

@@ -184,6 +184,7 @@ fn finding(e: Entry) -> Finding {
             secret: Secret::new(s.clone()),
             entropy: entropy(s),
             decoded: None,
+            public: hit.public.clone(),
         }),
         remediation: m.map_or("", |m| m.fix).to_string(),
         tags: m

@@ -232,6 +232,7 @@ fn yaml_hit(p: yaml::YamlProblem) -> Hit {
         loc: p.loc,
         related: Vec::new(),
         secret: None,
+        public: Vec::new(),
         profiled: false,
         per_file: true,
     }

@@ -183,6 +183,10 @@ fn finding(lock_path: &str, pkg: &Package, group: &[Hit]) -> Finding {
             .max()
             .unwrap_or(primary.severity)
     };
+    // Defaulted only when no record of the group knew better.
+    let severity_defaulted = !primary.kind.is_informational()
+        && cvss.is_none()
+        && group.iter().all(|h| h.adv.severity_defaulted);
     let fixed = smallest_fixes(pkg, group);
     let summary = Some(primary.summary.as_str())
         .filter(|s| !s.is_empty())
@@ -194,10 +198,8 @@ fn finding(lock_path: &str, pkg: &Package, group: &[Hit]) -> Finding {
         })
         .unwrap_or("known vulnerability")
         .to_string();
-    let url = primary
-        .url
-        .clone()
-        .or_else(|| Some(format!("https://osv.dev/vulnerability/{}", primary.id)));
+    // The advisory's own page, not the record's first reference (often a commit or an issue).
+    let url = Some(crate::uri::advisory_page(&primary.id));
     let relation = if pkg.direct { "direct" } else { "transitive" };
     let rule_id = RuleId::new(primary.id.clone());
     let also = if aliases.is_empty() {
@@ -223,8 +225,14 @@ fn finding(lock_path: &str, pkg: &Package, group: &[Hit]) -> Finding {
             primary.id
         )
     } else {
+        // Every format shows the message: the defaulted severity is named there once.
+        let defaulted = if severity_defaulted {
+            "; severity medium by default: the advisory has no CVSS score or severity"
+        } else {
+            ""
+        };
         format!(
-            "{} {} ({relation}{via}) is affected by {}{also}; {fix_text}",
+            "{} {} ({relation}{via}) is affected by {}{also}; {fix_text}{defaulted}",
             pkg.name, pkg.version, primary.id
         )
     };
@@ -267,6 +275,7 @@ fn finding(lock_path: &str, pkg: &Package, group: &[Hit]) -> Finding {
             kind: primary.kind.as_str().to_string(),
             fixed,
             cvss: cvss.map(|c| (c.vector.clone(), c.score)),
+            severity_defaulted,
             url,
         })),
     }

@@ -108,10 +108,41 @@ pub(crate) fn secret_text(finding: &Finding, opts: &RenderOptions) -> Option<Str
 pub(crate) fn scrub(text: &str, finding: &Finding, opts: &RenderOptions) -> String {
     match &finding.evidence {
         Some(ev) if opts.redact && !ev.secret.expose().is_empty() => {
-            text.replace(ev.secret.expose(), &ev.secret.redacted())
+            let raw = ev.secret.expose();
+            // Public names holding the secret (the image `postgres` when the password is
+            // `postgres`) stay; a secret longer than such a name is still replaced whole.
+            let public: Vec<&str> = ev
+                .public
+                .iter()
+                .map(String::as_str)
+                .filter(|p| p.contains(raw))
+                .collect();
+            redact_except(text, raw, &ev.secret.redacted(), &public)
         }
         _ => text.to_owned(),
     }
+}
+
+/// `text` with `raw` replaced by `redacted`, except inside occurrences of the `public` names.
+fn redact_except(text: &str, raw: &str, redacted: &str, public: &[&str]) -> String {
+    if public.is_empty() {
+        return text.replace(raw, redacted);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(name) = public.iter().find(|p| rest.starts_with(**p)) {
+            out.push_str(name);
+            rest = &rest[name.len()..];
+        } else if rest.starts_with(raw) {
+            out.push_str(redacted);
+            rest = &rest[raw.len()..];
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }
 
 /// `Jane Dev <jane@example.com>`; either part alone when the other is empty.
@@ -193,6 +224,7 @@ pub(crate) mod testdata {
                 secret: Secret::new(secret),
                 entropy: 4.123_456,
                 decoded: None,
+                public: Vec::new(),
             }),
             remediation: meta.help.clone(),
             tags: meta.tags.clone(),
@@ -405,6 +437,26 @@ mod tests {
                 assert!(out.contains(&raw), "{format:?} lacks {raw}");
             }
         }
+    }
+
+    #[test]
+    fn public_names_equal_to_the_secret_are_not_redacted() {
+        let mut f = sample().findings.into_iter().next().expect("a finding");
+        let ev = f.evidence.as_mut().expect("evidence");
+        ev.secret = crate::finding::Secret::new("postgres");
+        ev.public = vec!["postgres".into(), "db".into()];
+        // A secret equal to a public name is public text: every occurrence stays.
+        let text = "service `db` (postgres) sets a default `POSTGRES_PASSWORD`";
+        assert_eq!(scrub(text, &f, &RenderOptions::default()), text);
+        // A public name shorter than the secret protects nothing.
+        let ev = f.evidence.as_mut().expect("evidence");
+        ev.secret = crate::finding::Secret::new("postgres123");
+        let out = scrub(
+            "image postgres, password postgres123",
+            &f,
+            &RenderOptions::default(),
+        );
+        assert_eq!(out, "image postgres, password …(11 chars)");
     }
 
     #[test]

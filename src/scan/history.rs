@@ -2,6 +2,7 @@
 //! scanner over them, finish.
 
 use super::{finish, ScanOptions};
+use crate::diag::Diagnostic;
 use crate::error::Result;
 use crate::result::{ScanMode, ScanResult, VcsInfo};
 use crate::secrets::{self, RuleSet};
@@ -23,7 +24,9 @@ pub fn scan_history(
         revision_id: hist.head_commit.clone(),
         branch: hist.head_branch.clone(),
     });
-    let out = secrets::history::scan(hist, hopts, rules, &|p| opts.excluded(p), &opts.progress);
+    let empty_window = window_warning(hopts, hist.commits.is_empty());
+    let mut out = secrets::history::scan(hist, hopts, rules, &|p| opts.excluded(p), &opts.progress);
+    out.diagnostics.extend(empty_window);
     Ok(finish(
         opts,
         rules,
@@ -33,4 +36,23 @@ pub fn scan_history(
         vcs,
         started,
     ))
+}
+
+/// A `--since`/`--until` window that selects no commit is almost always a mistake (the dates
+/// swapped, a typo in the year): the scan then covers nothing, so say so (issue 12 item 6).
+fn window_warning(hopts: &HistoryOptions, no_commits: bool) -> Option<Diagnostic> {
+    if hopts.since.is_none() && hopts.until.is_none() {
+        return None;
+    }
+    match (hopts.since, hopts.until) {
+        (Some(since), Some(until)) if since > until => Some(Diagnostic::general_warning(format!(
+            "--since {} is after --until {}: the range is empty, no commit was scanned",
+            crate::day::rfc3339(since),
+            crate::day::rfc3339(until)
+        ))),
+        _ if no_commits => Some(Diagnostic::general_warning(
+            "--since/--until select no commit: nothing in history was scanned",
+        )),
+        _ => None,
+    }
 }

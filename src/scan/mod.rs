@@ -81,6 +81,7 @@ pub(crate) fn finish(
     suppressed.extend(dropped.into_iter().map(|f| dropped_by(f, "baseline")));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
+    diagnostics.extend(ignores.warnings.iter().cloned());
     diagnostics.sort();
     diagnostics.dedup();
     stats.duration_ms = started.elapsed().as_millis() as u64;

@@ -6,8 +6,9 @@
 
 use super::{finish, ScanOptions};
 use crate::error::Result;
-use crate::result::{ScanMode, ScanResult};
+use crate::result::{ScanMode, ScanResult, VcsInfo};
 use crate::secrets::{self, RuleSet};
+use crate::source::git;
 use crate::source::staged::staged;
 use crate::source::staged_paths::{all_staged, relative_to};
 use crate::suppress::IgnoreSet;
@@ -51,13 +52,20 @@ fn scan_change(
     });
     let outside = |p: &str| only.as_ref().is_some_and(|set| !set.contains(p));
     let out = secrets::staged::scan(&change, rules, &|p| opts.excluded(p) || outside(p));
+    // The `vcs` block, as for history scans (docs/json-report.md): which repository and HEAD
+    // the staged change applies to.
+    let vcs = git::state(&change.root).map(|s| VcsInfo {
+        repository_uri: s.remote_url,
+        revision_id: s.head_commit,
+        branch: s.head_branch,
+    });
     Ok(finish(
         opts,
         rules,
         ignores,
         out,
         ScanMode::Staged,
-        None,
+        vcs,
         started,
     ))
 }

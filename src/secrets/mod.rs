@@ -162,6 +162,7 @@ fn finding(
             secret,
             entropy: m.entropy,
             decoded,
+            public: Vec::new(),
         }),
         remediation: rule.help.clone(),
         tags: rule.tags.clone(),

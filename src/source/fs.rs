@@ -62,6 +62,11 @@ where
                     if entry.file_type().is_some_and(|t| t.is_file()) {
                         let rel = relative(root, entry.path(), single_file);
                         visit_file(entry.path(), &rel, opts, &exclude, &visit);
+                    } else if let Some(what) = not_regular(&entry) {
+                        let rel = relative(root, entry.path(), single_file);
+                        if !exclude(&rel) {
+                            visit(Event::Skipped(&rel, Skip::NotRegular(what)));
+                        }
                     }
                 }
                 Err(err) => visit(Event::Problem(walk_error(root, &err))),
@@ -69,6 +74,22 @@ where
             WalkState::Continue
         })
     });
+}
+
+/// What an entry that is neither a directory nor a regular file is, when nothing can be read
+/// from it: a symbolic link whose target is missing, a FIFO (reading one would block), a
+/// socket, a device. A link to an existing file is not followed by policy, so it is `None`.
+fn not_regular(entry: &ignore::DirEntry) -> Option<&'static str> {
+    let kind = entry.file_type()?;
+    if kind.is_dir() {
+        return None;
+    }
+    if kind.is_symlink() {
+        return std::fs::metadata(entry.path())
+            .is_err()
+            .then_some("a dangling symbolic link (its target does not exist)");
+    }
+    Some("not a regular file (a FIFO, socket or device)")
 }
 
 /// The walker's configuration, shared by the walk and [`ignored`] so that both always agree.
@@ -325,6 +346,11 @@ impl Tally {
             }
             Event::Skipped(_, Skip::Excluded) if count_excluded => add(&self.excluded),
             Event::Skipped(_, Skip::Excluded) => {}
+            Event::Skipped(path, Skip::NotRegular(what)) => {
+                if claimed {
+                    gap(path, &format!("cannot read: {what}"));
+                }
+            }
             Event::NotUtf8(path) => {
                 add(&self.non_utf8);
                 lock(&self.problems).push(Diagnostic::warning(

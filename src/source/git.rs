@@ -18,3 +18,33 @@ pub fn open(path: &Path) -> Result<gix::Repository, Error> {
         ))),
     }
 }
+
+/// Where a repository stands, as reports name it: HEAD's commit and branch, and `origin`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RepoState {
+    /// HEAD's commit id (`None` on an unborn branch).
+    pub head_commit: Option<String>,
+    /// The branch HEAD points to (`None` when detached).
+    pub head_branch: Option<String>,
+    /// The URL of remote `origin`, without credentials.
+    pub remote_url: Option<String>,
+}
+
+/// The state of the repository containing `path`, for the `vcs` block of staged scans (history
+/// scans read the same from their walk); `None` outside a repository.
+pub fn state(path: &Path) -> Option<RepoState> {
+    let repo = gix::discover(path).ok()?;
+    let head_branch = repo.head_name().ok().flatten().and_then(|name| {
+        let short = name.as_bstr().strip_prefix(b"refs/heads/")?;
+        Some(String::from_utf8_lossy(short).into_owned())
+    });
+    let remote_url = repo
+        .config_snapshot()
+        .string("remote.origin.url")
+        .map(|url| super::history::without_credentials(&String::from_utf8_lossy(&url)));
+    Some(RepoState {
+        head_commit: repo.head_id().ok().map(|id| id.detach().to_string()),
+        head_branch,
+        remote_url,
+    })
+}

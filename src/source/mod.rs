@@ -33,6 +33,9 @@ pub enum Skip {
     TooLarge,
     /// A path allowlist excludes it.
     Excluded,
+    /// Not a regular file with content (a dangling symbolic link, a FIFO, a socket, a device):
+    /// nothing is read from it. A gap when a scanner claims the name, else nothing.
+    NotRegular(&'static str),
 }
 
 /// Whether content looks binary: a NUL byte in the first 8 KiB, as git decides.

@@ -9,6 +9,7 @@ mod credfiles;
 mod db;
 mod deps;
 mod fetch;
+mod gate;
 mod git;
 mod history;
 mod layers;

@@ -18,6 +18,7 @@ fn hit(rule: &'static str, severity: Severity, loc: Loc, identity: String, messa
         identity,
         related: Vec::new(),
         secret: None,
+        public: Vec::new(),
         profiled: false,
         per_file: true,
     }

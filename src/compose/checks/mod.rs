@@ -31,6 +31,9 @@ pub struct Hit {
     pub related: Vec<(Loc, String)>,
     /// A secret value to show redacted.
     pub secret: Option<String>,
+    /// Names in `message` that are public (the service, the image) and stay as they are even
+    /// when they equal the secret: `postgres` the image is not `postgres` the password.
+    pub public: Vec<String>,
     /// Found on a service that declares `profiles`.
     pub profiled: bool,
     /// A per-file check, exempt from development-context lowering.
@@ -93,6 +96,7 @@ impl<'a> Svc<'a> {
             identity: format!("{}/{key}", self.s.name),
             related,
             secret: None,
+            public: vec![self.s.name.to_string(), self.repo().to_string()],
             profiled: self.s.profiled,
             per_file: false,
         }

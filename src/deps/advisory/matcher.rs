@@ -399,6 +399,7 @@ mod tests {
             summary: String::new(),
             kind: super::super::AdvisoryKind::Vulnerability,
             severity: crate::finding::Severity::Medium,
+            severity_defaulted: true,
             cvss: None,
             url: None,
             published: None,

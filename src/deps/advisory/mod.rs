@@ -73,6 +73,10 @@ pub struct Advisory {
     /// label, else `Medium` for vulnerabilities, `Critical` for malicious packages and `Info`
     /// for informational kinds.
     pub severity: Severity,
+    /// Whether `severity` is the `Medium` fallback: a vulnerability whose record has neither a
+    /// CVSS vector nor a severity label. Reports say so, since the real severity is unknown.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub severity_defaulted: bool,
     /// The highest-scoring CVSS v3 or v4 vector of the record, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss: Option<Cvss>,

@@ -183,6 +183,9 @@ impl Record {
         let kind = self.kind(&id);
         let cvss = self.best_cvss();
         let severity = self.severity_for(kind, cvss.as_ref());
+        let severity_defaulted = cvss.is_none()
+            && matches!(kind, AdvisoryKind::Vulnerability)
+            && !self.has_severity_label();
         let url = self.url(&id);
         let summary = summary(self.summary.as_deref(), self.details.as_deref());
         let mut aliases: Vec<String> = Vec::new();
@@ -199,6 +202,7 @@ impl Record {
             summary,
             kind,
             severity,
+            severity_defaulted,
             cvss,
             url,
             published: self.published,
@@ -234,6 +238,15 @@ impl Record {
                 Some(b) if b.score >= c.score => Some(b),
                 _ => Some(c),
             })
+    }
+
+    fn has_severity_label(&self) -> bool {
+        self.database_specific
+            .as_ref()
+            .and_then(|d| d.get("severity"))
+            .and_then(Value::as_str)
+            .and_then(severity::from_label)
+            .is_some()
     }
 
     fn severity_for(&self, kind: AdvisoryKind, cvss: Option<&Cvss>) -> Severity {

@@ -62,6 +62,7 @@ pub fn parse(text: &str) -> Result<Advisory, String> {
         summary: adv.title().trim().to_string(),
         kind,
         severity,
+        severity_defaulted: cvss.is_none() && !kind.is_informational(),
         cvss,
         url: Some(url),
         published: Some(meta.date.as_str().to_string()),

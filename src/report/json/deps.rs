@@ -19,6 +19,8 @@ pub(super) struct JsonDependency<'a> {
     fixed: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     cvss: Option<JsonCvss<'a>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    severity_defaulted: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<&'a str>,
 }
@@ -45,6 +47,7 @@ impl<'a> JsonDependency<'a> {
                 vector,
                 score: *score,
             }),
+            severity_defaulted: d.severity_defaulted,
             url: d.url.as_deref(),
         }
     }

@@ -13,15 +13,8 @@ pub(crate) const PROJECT_URL: &str = "https://github.com/preflight-dev/preflight
 /// advisory database for GHSA ids, rustsec.org for RustSec ids, OSV for every other id), the
 /// README section on the rule's category otherwise.
 pub(super) fn help_uri(rule: &RuleMeta) -> String {
-    let id = crate::uri::percent_encode(rule.id.as_str());
     match rule.category {
-        Category::Dependency if id.starts_with("GHSA-") => {
-            format!("https://github.com/advisories/{id}")
-        }
-        Category::Dependency if id.starts_with("RUSTSEC-") => {
-            format!("https://rustsec.org/advisories/{id}.html")
-        }
-        Category::Dependency => format!("https://osv.dev/vulnerability/{id}"),
+        Category::Dependency => crate::uri::advisory_page(rule.id.as_str()),
         Category::Secret => format!("{PROJECT_URL}#suppressing-findings"),
         Category::Config => format!("{PROJECT_URL}#deployment-config-docker-compose"),
     }

@@ -218,7 +218,7 @@ impl Provenance {
 
 /// Drops `user:password@` from a URL with a scheme: a token in a remote URL is itself a secret
 /// and must not reach a report. scp-like `git@host:path` keeps its user (no password there).
-fn without_credentials(url: &str) -> String {
+pub(crate) fn without_credentials(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };

@@ -45,9 +45,11 @@ pub(super) fn resolve(repo: &gix::Repository, opts: &HistoryOptions) -> Result<S
         every_ref(repo, &mut starts);
     }
     for spec in &opts.refs {
-        let id = repo
-            .rev_parse_single(spec.as_str())
-            .map_err(|_| Error::Usage(format!("--ref {spec}: no such ref or commit")))?;
+        let id = repo.rev_parse_single(spec.as_str()).map_err(|_| {
+            Error::Usage(format!(
+                "no such ref: {spec} (--ref: not a branch, tag or commit)"
+            ))
+        })?;
         starts
             .include
             .push(peel_to_commit(repo, id.detach(), "--ref", spec)?);
@@ -63,7 +65,11 @@ pub(super) fn resolve(repo: &gix::Repository, opts: &HistoryOptions) -> Result<S
 fn resolve_range(repo: &gix::Repository, range: &str, starts: &mut Starts) -> Result<(), Error> {
     let spec = repo
         .rev_parse(range)
-        .map_err(|_| Error::Usage(format!("range {range}: no such ref or commit")))?
+        .map_err(|_| {
+            Error::Usage(format!(
+                "no such ref in range {range} (not a branch, tag or commit)"
+            ))
+        })?
         .detach();
     match spec {
         Spec::Range { from, to } => {
