@@ -3,6 +3,7 @@
 use super::providers;
 use super::toml::{parse, RulesFile};
 use super::RuleSet;
+use rayon::prelude::*;
 
 include!(concat!(env!("OUT_DIR"), "/default_rules.rs"));
 
@@ -22,9 +23,10 @@ pub fn files() -> Result<Vec<(String, RulesFile)>, String> {
         .iter()
         .map(|f| (f, providers::parse as Parser));
     let allowlist = std::iter::once((&ALLOWLIST, parse as Parser));
-    rules
-        .chain(context)
-        .chain(allowlist)
+    let all: Vec<_> = rules.chain(context).chain(allowlist).collect();
+    // Parsing ~1 MB of TOML was a fifth of a 10-file scan's start-up: the files parse on all
+    // cores (in order: later files' rules replace earlier ones with the same id).
+    all.into_par_iter()
         .map(|((name, text), parse)| {
             parse(text)
                 .map(|f| (name.to_string(), f))

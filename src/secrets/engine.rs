@@ -12,6 +12,8 @@ use memchr::{memchr, memmem, memrchr};
 const LINE_REACH: usize = 1024;
 /// How far a multi-line rule's window reaches past its keyword hit (a 16 kbit PEM key is ~3 KiB).
 const MULTILINE_REACH: usize = 64 * 1024;
+/// The largest lower-cased copy a thread keeps between blobs.
+const LOWER_KEEP: usize = 4 << 20;
 
 /// One accepted match, in byte offsets of the scanned text.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,13 +106,17 @@ fn windows(
             out.push((i, 0, data.len()));
         }
     }
-    let Some(ac) = set.automaton() else {
+    let Some(ac) = set.automaton(data.len()) else {
         return out;
     };
     SCRATCH.with(|cell| {
         let mut scratch = cell.borrow_mut();
         scratch.prepare(set.rules().len());
-        keyword_windows(set, ac, path, data, &mut scratch, &mut out);
+        let mut lower = std::mem::take(&mut scratch.lower);
+        lower.clear();
+        lower.extend(data.iter().map(u8::to_ascii_lowercase));
+        keyword_windows(set, ac, path, data, &lower, &mut scratch, &mut out);
+        scratch.lower = lower;
         scratch.reset();
     });
     out
@@ -127,6 +133,8 @@ struct Scratch {
     open: Vec<Option<(usize, usize)>>,
     /// Rules whose entries are set.
     touched: Vec<usize>,
+    /// The blob, ASCII-lower-cased, for the case-sensitive keyword automaton.
+    lower: Vec<u8>,
 }
 
 impl Scratch {
@@ -144,6 +152,10 @@ impl Scratch {
             self.open[r] = None;
         }
         self.touched.clear();
+        // Keep a buffer that fits ordinary files; do not hold a huge blob's copy per thread.
+        if self.lower.capacity() > LOWER_KEEP {
+            self.lower = Vec::new();
+        }
     }
 }
 
@@ -151,12 +163,14 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-/// The keyword-driven part of `windows`: one automaton pass, windows merged per rule.
+/// The keyword-driven part of `windows`: one automaton pass over `lower` (`data` lower-cased),
+/// windows merged per rule.
 fn keyword_windows(
     set: &RuleSet,
     ac: &aho_corasick::AhoCorasick,
     path: &str,
     data: &[u8],
+    lower: &[u8],
     scratch: &mut Scratch,
     out: &mut Vec<(usize, usize, usize)>,
 ) {
@@ -164,7 +178,7 @@ fn keyword_windows(
     // after its end) also finds keywords that begin inside it and run past its end
     // (`begin private key` / `private key-----`). Keywords nested inside it are implied by it.
     let mut at = 0;
-    while let Some(hit) = ac.find(aho_corasick::Input::new(data).span(at..data.len())) {
+    while let Some(hit) = ac.find(aho_corasick::Input::new(lower).span(at..lower.len())) {
         at = set.resume_from(hit.pattern().as_usize(), hit.start(), hit.end());
         for &r in set.rules_of_keyword(hit.pattern().as_usize()) {
             if scratch.applies[r] == 0 {

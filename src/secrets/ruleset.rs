@@ -5,9 +5,14 @@ use super::rule::{allowlist, LazyAllowlist, Rule};
 use super::toml::RulesFile;
 use crate::catalog::RuleMeta;
 use crate::finding::Category;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+
+/// Bytes a scan searches with the keyword NFA before building the DFA: about where the DFA's
+/// faster search has paid back its extra build time.
+const DFA_AFTER: usize = 2 << 20;
 
 /// For each keyword, the length of its longest proper suffix that is a proper prefix of another
 /// keyword (0 if none).
@@ -47,7 +52,13 @@ pub struct RuleSet {
     always: Vec<usize>,
     /// Rules with a file-format detector, run by `formats::detect`.
     detectors: Vec<usize>,
-    automaton: OnceLock<Option<AhoCorasick>>,
+    /// The keyword automaton as a contiguous NFA: cheap to build, used for the first bytes.
+    nfa: OnceLock<Option<AhoCorasick>>,
+    /// The same automaton as a DFA: about twice as fast to search but ~4x dearer to build, so it
+    /// is built once a scan has searched `DFA_AFTER` bytes (a 10-file scan never pays for it).
+    dfa: OnceLock<Option<AhoCorasick>>,
+    /// Bytes searched with the NFA so far.
+    searched: AtomicUsize,
     /// Per keyword: how far before a hit's end the next search must resume (`resume_from`).
     overlaps: OnceLock<Vec<usize>>,
 }
@@ -122,7 +133,9 @@ impl RuleSet {
             keyword_rules,
             always,
             detectors,
-            automaton: OnceLock::new(),
+            nfa: OnceLock::new(),
+            dfa: OnceLock::new(),
+            searched: AtomicUsize::new(0),
             overlaps: OnceLock::new(),
         }
     }
@@ -174,21 +187,38 @@ impl RuleSet {
         &self.keyword_rules[p]
     }
 
-    /// The keyword automaton (ASCII case-insensitive), built on first use.
-    pub fn automaton(&self) -> Option<&AhoCorasick> {
-        self.automaton
-            .get_or_init(|| {
-                if self.keywords.is_empty() {
-                    return None;
-                }
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(&self.keywords)
-                    .ok()
-            })
+    /// The keyword automaton for searching `len` more bytes, built on first use: a contiguous
+    /// NFA until the scan has searched `DFA_AFTER` bytes, then a DFA (both leftmost-longest, so
+    /// they report the same hits). It is case-sensitive over lower-case keywords: callers search
+    /// ASCII-lower-cased text (`engine::keyword_windows`), which finds what an ASCII
+    /// case-insensitive search of the original finds, at the same offsets. An insensitive DFA
+    /// gives upper and lower case letters separate byte classes, which doubled its table (2.8 MB
+    /// with ~960 keywords, past a 1 MB L2) and its search time (issue 15 speed).
+    pub fn automaton(&self, len: usize) -> Option<&AhoCorasick> {
+        if let Some(dfa) = self.dfa.get() {
+            return dfa.as_ref();
+        }
+        let before = self.searched.fetch_add(len, Ordering::Relaxed);
+        if before.saturating_add(len) >= DFA_AFTER {
+            return self
+                .dfa
+                .get_or_init(|| self.build(AhoCorasickKind::DFA))
+                .as_ref();
+        }
+        self.nfa
+            .get_or_init(|| self.build(AhoCorasickKind::ContiguousNFA))
             .as_ref()
+    }
+
+    fn build(&self, kind: AhoCorasickKind) -> Option<AhoCorasick> {
+        if self.keywords.is_empty() {
+            return None;
+        }
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(kind))
+            .build(self.keywords.iter().map(|k| k.to_ascii_lowercase()))
+            .ok()
     }
 
     /// Where to resume the keyword search after a hit of pattern `p` at `start..end`: just past
