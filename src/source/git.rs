@@ -30,10 +30,14 @@ pub struct RepoState {
     pub remote_url: Option<String>,
 }
 
-/// The state of the repository containing `path`, for the `vcs` block of staged scans (history
-/// scans read the same from their walk); `None` outside a repository.
+/// The state of the repository containing `path`, for the `vcs` block of staged scans; `None`
+/// outside a repository.
 pub fn state(path: &Path) -> Option<RepoState> {
-    let repo = gix::discover(path).ok()?;
+    gix::discover(path).ok().map(|repo| state_of(&repo))
+}
+
+/// Where `repo`'s HEAD and `origin` point (history scans take their HEAD commit from the walk).
+pub fn state_of(repo: &gix::Repository) -> RepoState {
     let head_branch = repo.head_name().ok().flatten().and_then(|name| {
         let short = name.as_bstr().strip_prefix(b"refs/heads/")?;
         Some(String::from_utf8_lossy(short).into_owned())
@@ -42,9 +46,9 @@ pub fn state(path: &Path) -> Option<RepoState> {
         .config_snapshot()
         .string("remote.origin.url")
         .map(|url| super::history::without_credentials(&String::from_utf8_lossy(&url)));
-    Some(RepoState {
+    RepoState {
         head_commit: repo.head_id().ok().map(|id| id.detach().to_string()),
         head_branch,
         remote_url,
-    })
+    }
 }

@@ -144,7 +144,7 @@ pub fn enumerate(path: &Path, opts: &HistoryOptions) -> Result<History, Error> {
     notes.extend(introduced.notes);
     dedup(&mut notes);
     let blobs = read::pack_order(&repo, introduced.blobs);
-    let provenance = Provenance::of(&repo);
+    let provenance = crate::source::git::state_of(&repo);
     let mut commits = graph.selected_meta();
     commits.extend(graph.objects.iter().map(|(_, meta)| meta.clone()));
     Ok(History {
@@ -191,29 +191,6 @@ pub fn for_each_blob<V: Fn(&HistoryBlob, BlobContent<'_>) -> bool + Sync>(
     visit: V,
 ) -> (BlobStats, Vec<Diagnostic>) {
     read::for_each_blob(history, opts, visit)
-}
-
-/// Where HEAD and `origin` point, for SARIF provenance.
-struct Provenance {
-    head_branch: Option<String>,
-    remote_url: Option<String>,
-}
-
-impl Provenance {
-    fn of(repo: &gix::Repository) -> Self {
-        let head_branch = repo.head_name().ok().flatten().and_then(|name| {
-            let short = name.as_bstr().strip_prefix(b"refs/heads/")?;
-            Some(String::from_utf8_lossy(short).into_owned())
-        });
-        let remote_url = repo
-            .config_snapshot()
-            .string("remote.origin.url")
-            .map(|url| without_credentials(&String::from_utf8_lossy(&url)));
-        Provenance {
-            head_branch,
-            remote_url,
-        }
-    }
 }
 
 /// Drops `user:password@` from a URL with a scheme: a token in a remote URL is itself a secret
