@@ -136,20 +136,10 @@ impl PackReader {
     /// Decodes the object at `at` into `out`, whatever its kind (trees for the diffs), and
     /// returns its kind.
     pub fn read_any(&mut self, at: PackAt, out: &mut Vec<u8>) -> Result<gix::objs::Kind, Refused> {
-        let n = at.pack as usize;
-        self.map(n)?;
-        let Some(Some(file)) = self.mapped.get(n) else {
-            return Err(Refused::Broken("pack not found".into()));
-        };
-        let index = &self.packs.indices[n];
-        let broken = |e: &dyn std::fmt::Display| Refused::Broken(e.to_string());
-        let entry = file.entry(at.offset).map_err(|e| broken(&e))?;
+        self.map(at.pack as usize)?;
+        let (file, index, entry) = entry_at(&self.mapped, &self.packs, at)?;
         let resolve = |id: &gix::oid, _: &mut Vec<u8>| {
-            index
-                .lookup(id)
-                .map(|i| file.entry(index.pack_offset_at_index(i)))
-                .transpose()
-                .map(|e| e.map(ResolvedBase::InPack))
+            base_entry(file, index, id).map(|e| e.map(ResolvedBase::InPack))
         };
         file.decode_entry(entry, out, &mut self.inflate, &resolve, &mut self.cache)
             .map(|outcome| outcome.kind)
@@ -158,22 +148,11 @@ impl PackReader {
 
     /// Decodes the blob at `at` into `out`, refusing it above `limit` bytes.
     pub fn read(&mut self, at: PackAt, limit: u64, out: &mut Vec<u8>) -> Result<Decoded, Refused> {
-        let n = at.pack as usize;
-        self.map(n)?;
-        let Some(Some(file)) = self.mapped.get(n) else {
-            return Err(Refused::Broken("pack not found".into()));
+        self.map(at.pack as usize)?;
+        let (file, index, entry) = entry_at(&self.mapped, &self.packs, at)?;
+        let header_base = |id: &gix::oid| {
+            base_entry(file, index, id).map(|e| e.map(header::ResolvedBase::InPack))
         };
-        let index = &self.packs.indices[n];
-        let broken = |e: &dyn std::fmt::Display| Refused::Broken(e.to_string());
-        let entry = file.entry(at.offset).map_err(|e| broken(&e))?;
-        let base_entry = |id: &gix::oid| {
-            index
-                .lookup(id)
-                .map(|i| file.entry(index.pack_offset_at_index(i)))
-                .transpose()
-        };
-        let header_base =
-            |id: &gix::oid| base_entry(id).map(|e| e.map(header::ResolvedBase::InPack));
         let header = file
             .decode_header(entry.clone(), &mut self.inflate, &header_base)
             .map_err(|e| broken(&e))?;
@@ -183,8 +162,9 @@ impl PackReader {
         if header.object_size > limit {
             return Err(Refused::TooLarge(header.object_size));
         }
-        let resolve =
-            |id: &gix::oid, _: &mut Vec<u8>| base_entry(id).map(|e| e.map(ResolvedBase::InPack));
+        let resolve = |id: &gix::oid, _: &mut Vec<u8>| {
+            base_entry(file, index, id).map(|e| e.map(ResolvedBase::InPack))
+        };
         file.decode_entry(
             entry.clone(),
             out,
@@ -219,4 +199,34 @@ impl PackReader {
             delta: fresh.map(|fresh| (base, fresh)),
         })
     }
+}
+
+fn broken(e: &dyn std::fmt::Display) -> Refused {
+    Refused::Broken(e.to_string())
+}
+
+/// The mapped data file `at` lies in, its index and the entry at `at` (after `map`).
+fn entry_at<'a>(
+    mapped: &'a [Option<data::File>],
+    packs: &'a Packs,
+    at: PackAt,
+) -> Result<(&'a data::File, &'a index::File, data::Entry), Refused> {
+    let n = at.pack as usize;
+    let (Some(Some(file)), Some(index)) = (mapped.get(n), packs.indices.get(n)) else {
+        return Err(Refused::Broken("pack not found".into()));
+    };
+    let entry = file.entry(at.offset).map_err(|e| broken(&e))?;
+    Ok((file, index, entry))
+}
+
+/// The entry of a delta's base named by id, when it is in the same pack.
+fn base_entry(
+    file: &data::File,
+    index: &index::File,
+    id: &gix::oid,
+) -> gix::Result<Option<data::Entry>> {
+    index
+        .lookup(id)
+        .map(|i| file.entry(index.pack_offset_at_index(i)))
+        .transpose()
 }
