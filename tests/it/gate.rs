@@ -29,15 +29,7 @@ fn a_corrupt_history_blob_fails_closed() {
     repo.write("good.env", &format!("T={}\n", ghp("corrupt")));
     repo.write("secrets.env", "this blob will be corrupted\n");
     repo.commit("two files");
-    let id = repo
-        .git(["rev-parse", "HEAD:secrets.env"])
-        .trim()
-        .to_string();
-    let obj = repo
-        .path()
-        .join(".git/objects")
-        .join(&id[..2])
-        .join(&id[2..]);
+    let (id, obj) = repo.loose_object("HEAD:secrets.env");
     let mut perms = std::fs::metadata(&obj).expect("loose object").permissions();
     #[allow(clippy::permissions_set_readonly_false)] // the test's own temp file
     perms.set_readonly(false);
@@ -174,30 +166,20 @@ fn history_flags_with_staged_and_unknown_refs_are_refused() {
         ["--ref", "HEAD"],
     ] {
         let run = repo.preflight(["scan", ".", "--staged", flag[0], flag[1]]);
-        assert_eq!(run.code, 2, "{}", run.render());
-        assert!(
-            run.stderr.contains("cannot be used with"),
-            "{flag:?}: {}",
-            run.stderr
-        );
+        assert_refused(&run, "cannot be used with");
     }
     let run = repo.preflight(["scan", ".", "--history", "--ref", "no-such-branch"]);
-    assert_eq!(run.code, 2, "{}", run.render());
-    assert!(
-        run.stderr.contains("no such ref: no-such-branch"),
-        "{}",
-        run.stderr
-    );
+    assert_refused(&run, "no such ref: no-such-branch");
     let run = repo.preflight(["scan", ".", "--history", "--ref", "nope..HEAD"]);
-    assert_eq!(run.code, 2, "{}", run.render());
-    assert!(
-        run.stderr.contains("no such ref in range nope..HEAD"),
-        "{}",
-        run.stderr
-    );
+    assert_refused(&run, "no such ref in range nope..HEAD");
     let run = repo.preflight(["--db", "/tmp", "rules", "list"]);
+    assert_refused(&run, "--db does not apply");
+}
+
+/// The run was refused (exit 2) with `reason` on stderr.
+fn assert_refused(run: &Run, reason: &str) {
     assert_eq!(run.code, 2, "{}", run.render());
-    assert!(run.stderr.contains("--db does not apply"), "{}", run.stderr);
+    assert!(run.stderr.contains(reason), "{reason}: {}", run.stderr);
 }
 
 #[test]

@@ -50,6 +50,17 @@ impl Repo {
         self.git(["rev-parse", "HEAD"]).trim().to_string()
     }
 
+    /// The id of `rev` (e.g. `HEAD:file`) and the path of its loose object file.
+    pub fn loose_object(&self, rev: &str) -> (String, std::path::PathBuf) {
+        let id = self.git(["rev-parse", rev]).trim().to_string();
+        let path = self
+            .path()
+            .join(".git/objects")
+            .join(&id[..2])
+            .join(&id[2..]);
+        (id, path)
+    }
+
     pub fn preflight<I, S>(&self, args: I) -> Run
     where
         I: IntoIterator<Item = S>,

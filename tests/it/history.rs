@@ -154,12 +154,7 @@ fn a_missing_object_fails_closed_and_the_scan_goes_on() {
     repo.write("good.env", &format!("T={}\n", ghp("h")));
     repo.write("lost.txt", "this blob will go missing\n");
     repo.commit("two files");
-    let id = repo.git(["rev-parse", "HEAD:lost.txt"]).trim().to_string();
-    let obj = repo
-        .path()
-        .join(".git/objects")
-        .join(&id[..2])
-        .join(&id[2..]);
+    let (id, obj) = repo.loose_object("HEAD:lost.txt");
     std::fs::remove_file(obj).expect("remove loose object");
     let run = repo.preflight(["scan", ".", "--history", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
